@@ -1,0 +1,16 @@
+"""The invoke namespace, assembled from thin task collections."""
+
+from __future__ import annotations
+
+from invoke import Collection
+
+from . import build, install, root, sources, test, toolchain
+
+
+def namespace() -> Collection:
+    ns = Collection()
+    for task_ in (root.list_, root.graph, root.clean):
+        ns.add_task(task_)
+    for module in (build, sources, toolchain, install, test):
+        ns.add_collection(Collection.from_module(module))
+    return ns

@@ -1,0 +1,55 @@
+"""Glue shared by the invoke collections: load the project, turn errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from invoke.exceptions import Exit
+
+from ..config import Config, load_config
+from ..errors import WasixError
+from ..registry import Registry
+from ..run import console
+from ..toolchain import Toolchain, active_toolchain
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Project:
+    cfg: Config
+    registry: Registry
+
+    @classmethod
+    def load(cls) -> Project:
+        cfg = load_config()
+        return cls(cfg, Registry.load(cfg))
+
+    def toolchain(self) -> Toolchain:
+        return active_toolchain(self.cfg)
+
+
+def reports_errors(fn: F) -> F:
+    """Print a WasixError as its one line (plus hint) and exit with its stable code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WasixError as exc:
+            # The hint first: the error itself is always the last line a user sees.
+            if exc.hint:
+                console(f"hint: {exc.hint}", sys.stderr)
+            console(exc.one_line(), sys.stderr)
+            raise Exit(code=exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def split_names(value: str) -> list[str]:
+    """Package names from a task argument: ``zlib,libpng`` or ``zlib libpng``."""
+    return [n for n in value.replace(",", " ").split() if n]

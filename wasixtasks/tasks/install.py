@@ -1,0 +1,45 @@
+"""install.*: put built libraries into a sysroot and wheels into a site-packages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from invoke import Context, task
+
+from .. import commands
+from ..errors import ConfigError
+from ..recipe import Kind
+from ..run import Log, console
+from ..wheels import install_wheel
+from ._common import Project, reports_errors, split_names
+
+
+@task(help={
+    "name": "library/libraries to install, comma-separated (default: all built ones)",
+    "dest": "sysroot folder (default: $WASIX_SYSROOT)",
+})
+@reports_errors
+def libs(c: Context, name: str = "", dest: str = "") -> None:
+    """Unpack artifacts/<name>.tar.xz (and the libraries it needs) into a sysroot."""
+    p = Project.load()
+    target = dest or os.environ.get("WASIX_SYSROOT", "")
+    if not target:
+        raise ConfigError("no sysroot given: pass --dest or set WASIX_SYSROOT", step="install")
+    names = split_names(name) or [n for n in p.registry.names(Kind.LIBRARY) if (p.cfg.artifacts_dir / f"{n}.tar.xz").is_file()]
+    commands.install_libs(p.registry, p.cfg, names, Path(target).resolve())
+
+
+@task(iterable=["wheel"], help={
+    "dest": "site-packages folder of the target interpreter",
+    "wheel": "wheel file(s) (default: every wheel in artifacts/)",
+})
+@reports_errors
+def wheels(c: Context, dest: str, wheel: list[str]) -> None:
+    """Install wheels into a site-packages with a correct RECORD (bad wheels are refused)."""
+    p = Project.load()
+    files = [Path(w) for w in wheel] or sorted(p.cfg.artifacts_dir.glob("*.whl"))
+    log = Log("install", p.cfg.pkgs_dir / "install.log")
+    for path in files:
+        installed = install_wheel(path, Path(dest).resolve(), log=log)
+        console(f"installed {path.name}: {len(installed)} files")
