@@ -1,6 +1,6 @@
 """``invoke toolchain.setup``: install the stand-in toolchain from PyPI into ``.toolchain/``.
 
-- ``.toolchain/venv``: ziglang (clang, wasm-ld, ar, ranlib), wasmtime (runner), crossenv,
+- ``.toolchain/venv``: ziglang (clang, wasm-ld, ar, ranlib), wasmtime (runner),
   cmake, ninja and meson, at pinned versions;
 - ``.toolchain/bin``: the project's wrappers wasi-cc, wasi-c++, wasi-ar, wasi-ranlib, wasi-ld,
   wasi-run (copies of ``resources/standin_tool.py``);

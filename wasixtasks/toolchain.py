@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -33,7 +34,6 @@ INCLUDEDIR = "/usr/local/include"
 STANDIN_PACKAGES = {
     "ziglang": "0.17.1",
     "wasmtime": "50.0.1",
-    "crossenv": "1.6.2",
     "cmake": "4.4.4",
     "ninja": "1.13.2",
     "meson": "1.12.1",
@@ -59,6 +59,12 @@ class TargetPython:
     @property
     def tag(self) -> str:
         return "cp" + self.version.replace(".", "")
+
+    @property
+    def ext_suffix(self) -> str:
+        """EXT_SUFFIX of the target (``.cpython-311-wasm32-wasi.so``), from its sysconfig data."""
+        m = re.search(r"""['"]EXT_SUFFIX['"]:\s*['"]([^'"]+)['"]""", self.sysconfigdata.read_text())
+        return m.group(1) if m else ".so"
 
 
 @dataclass(frozen=True)

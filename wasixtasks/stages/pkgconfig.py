@@ -24,7 +24,8 @@ from ..toolchain import INCLUDEDIR, LIBDIR, PREFIX
 _VAR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)=(.*)$")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_.]*):\s?(.*)$")
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.]*)\}")
-_ABS = re.compile(r"(?<![\w$}])(/[A-Za-z0-9_.+@%-]+(?:/[A-Za-z0-9_.+@%-]*)*)")
+# an absolute path: not inside a word or after ${var}, but right after -I/-L (-I/tmp/x)
+_ABS = re.compile(r"(?:(?<=-I)|(?<=-L)|(?<![\w$}]))(/[A-Za-z0-9_.+@%-]+(?:/[A-Za-z0-9_.+@%-]*)*)")
 
 CANONICAL = {
     "prefix": PREFIX,
@@ -42,7 +43,12 @@ class PcFile:
     def expand(self, value: str, depth: int = 0) -> str:
         if depth > 20:
             return value
-        return _REF.sub(lambda m: self.expand(self.variables.get(m.group(1), ""), depth + 1), value)
+        # a variable the file does not define (pkg-config's own ${pcfiledir}) stays as written
+        return _REF.sub(
+            lambda m: self.expand(self.variables[m.group(1)], depth + 1)
+            if m.group(1) in self.variables else m.group(0),
+            value,
+        )
 
 
 def parse(text: str) -> PcFile:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from invoke import Collection
+from invoke.collection import Collection
 
-from . import build, install, root, sources, test, toolchain
+from . import build, check, index, install, root, sources, test, toolchain
 
 
 def namespace() -> Collection:
     ns = Collection()
     for task_ in (root.list_, root.graph, root.clean):
         ns.add_task(task_)
-    for module in (build, sources, toolchain, install, test):
+    for module in (build, sources, toolchain, install, test, check, index):
         ns.add_collection(Collection.from_module(module))
     return ns

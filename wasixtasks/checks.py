@@ -1,0 +1,130 @@
+"""Checks on built wasm modules: which shared libraries they need, and side-module shape.
+
+``check.shared-libs`` reads the ``needed`` entries of every wasm ``.so`` (in wheels or in a
+folder) from its dylink.0 section and fails where a needed library is neither bundled in the
+same wheel nor allowed by configuration (``allowed-shared-libs``). The seed did this by
+reading ``wasm-tools print`` output by eye; here it is a command with an exit code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CheckError, WasmFormatError
+from .wasm import WasmModule, is_wasm, parse_module, read_module
+
+
+@dataclass
+class ModuleReport:
+    """One wasm shared object: where it is and what it needs."""
+
+    where: str  # "<wheel>!<member>" or a file path
+    needed: tuple[str, ...]
+    bundled: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        if not self.needed:
+            return f"{self.where}: needs no shared library"
+        parts = [f"{n} [{'bundled' if n in self.bundled else 'allowed' if n in self.allowed else 'MISSING'}]"
+                 for n in self.needed]
+        return f"{self.where}: needs {', '.join(parts)}"
+
+
+@dataclass
+class SharedLibReport:
+    modules: list[ModuleReport] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[ModuleReport]:
+        return [m for m in self.modules if m.missing]
+
+
+def is_shared_object(name: str) -> bool:
+    base = posixpath.basename(name)
+    return base.endswith(".so") or ".so." in base
+
+
+def _classify(where: str, mod: WasmModule, bundled_names: set[str], allowed: tuple[str, ...]) -> ModuleReport:
+    needed = mod.dylink.needed if mod.dylink else ()
+    bundled = tuple(n for n in needed if posixpath.basename(n) in bundled_names)
+    ok_allowed = tuple(
+        n for n in needed if n not in bundled and any(fnmatch.fnmatch(n, pat) for pat in allowed)
+    )
+    missing = tuple(n for n in needed if n not in bundled and n not in ok_allowed)
+    return ModuleReport(where, needed, bundled, ok_allowed, missing)
+
+
+def wheel_modules(wheel: Path) -> list[tuple[str, WasmModule]]:
+    """Every wasm shared object inside a wheel, parsed."""
+    out: list[tuple[str, WasmModule]] = []
+    with zipfile.ZipFile(wheel) as zf:
+        for name in sorted(zf.namelist()):
+            if not is_shared_object(name):
+                continue
+            data = zf.read(name)
+            where = f"{wheel.name}!{name}"
+            if not is_wasm(data):
+                raise CheckError(f"{where} is not a WebAssembly module", step="check")
+            out.append((where, parse_module(data, origin=where)))
+    return out
+
+
+def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport:
+    """Report needed libraries of every wasm .so under ``target`` (a folder, wheel or .so)."""
+    report = SharedLibReport()
+    if not target.exists():
+        raise CheckError(f"{target} does not exist", step="check")
+    wheels: list[Path] = []
+    loose: list[Path] = []
+    if target.is_file():
+        (wheels if target.suffix == ".whl" else loose).append(target)
+    else:
+        for dirpath, dirnames, filenames in os.walk(target):
+            dirnames.sort()
+            for fn in sorted(filenames):
+                p = Path(dirpath) / fn
+                if fn.endswith(".whl"):
+                    wheels.append(p)
+                elif is_shared_object(fn):
+                    loose.append(p)
+    try:
+        for wheel in wheels:
+            with zipfile.ZipFile(wheel) as zf:
+                bundled = {posixpath.basename(n) for n in zf.namelist()}
+            for where, mod in wheel_modules(wheel):
+                report.modules.append(_classify(where, mod, bundled, allowed))
+        for so in loose:
+            with so.open("rb") as fh:
+                head = fh.read(8)
+            if not is_wasm(head):
+                raise CheckError(f"{so} is not a WebAssembly module", step="check")
+            siblings = {p.name for p in so.parent.iterdir()}
+            report.modules.append(_classify(str(so), read_module(so), siblings, allowed))
+    except zipfile.BadZipFile as exc:
+        raise CheckError(f"not a valid wheel: {exc}", step="check") from exc
+    except WasmFormatError as exc:
+        raise CheckError(exc.message, step="check") from exc
+    return report
+
+
+def check_extension_modules(wheel: Path, ext_suffix: str) -> list[str]:
+    """Problems with a wheel's Python extension modules: each must be a wasm side module
+    (dylink.0) that exports ``PyInit_<module>``. Returns one sentence per problem."""
+    problems: list[str] = []
+    for where, mod in wheel_modules(wheel):
+        member = where.split("!", 1)[1]
+        base = posixpath.basename(member)
+        if not mod.is_side_module:
+            problems.append(f"{where}: no dylink.0 section (not a side module)")
+        if base.endswith(ext_suffix) or base.endswith(".abi3.so"):
+            modname = base.split(".", 1)[0]
+            if f"PyInit_{modname}" not in mod.exported_functions():
+                problems.append(f"{where}: does not export PyInit_{modname}")
+    return problems

@@ -1,0 +1,24 @@
+"""index.*: publish artifacts/*.whl as a static PEP 503 index in dist/."""
+
+from __future__ import annotations
+
+from invoke.context import Context
+from invoke.tasks import task
+
+from ..index import generate_index
+from ..run import Log, console
+from ._common import Project, reports_errors
+
+
+@task(help={"title": "title of the index pages"})
+@reports_errors
+def generate(c: Context, title: str = "wasixtasks") -> None:
+    """Generate dist/ (simple/ pages, packages/, PEP 658 .metadata) from artifacts/*.whl with dumb-pypi."""
+    p = Project.load()
+    log = Log("index", p.cfg.pkgs_dir / "index.log")
+    log.open(truncate=True)
+    summary = generate_index(p.cfg.artifacts_dir, p.cfg.dist_dir, log=log, title=title)
+    console(
+        f"index: {summary.projects} project(s), {summary.files} file(s) in {summary.dist}; "
+        f"use --index-url file://{summary.dist}/simple"
+    )
