@@ -43,7 +43,16 @@ def _member_problem(name: str, linkname: str | None, is_sym: bool, is_hard: bool
 def check_tar_members(tf: tarfile.TarFile, origin: str) -> list[tarfile.TarInfo]:
     """All members of ``tf``, after refusing any that is unsafe to extract."""
     members = tf.getmembers()
+    links = {m.name.rstrip("/") for m in members if m.issym() or m.islnk()}
     for m in members:
+        parts = m.name.rstrip("/").split("/")
+        through = next(("/".join(parts[:i]) for i in range(1, len(parts))
+                        if "/".join(parts[:i]) in links), None)
+        if through is not None:
+            # a member written through a link of the same archive could land anywhere
+            raise UnsafeArchiveError(
+                f"{origin}: member {m.name!r} lies under the link {through!r}; refusing to extract"
+            )
         if m.isdev() or m.isfifo():
             raise UnsafeArchiveError(f"{origin}: member {m.name!r} is a device or FIFO file")
         link = m.linkname if (m.issym() or m.islnk()) else None
@@ -89,6 +98,9 @@ def pack_tar_xz(tree: Path, out: Path) -> None:
     """Pack ``tree`` deterministically into ``out`` (written under a temporary name first)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    for stale in out.parent.glob(f".{out.name}.partial-*"):
+        # left by a run killed while packing (another pid): nothing else would remove it
+        stale.unlink(missing_ok=True)
     paths: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(tree):
         dirnames.sort()

@@ -81,6 +81,8 @@ def build_library(
         destdir=destdir,
     )
     try:
+        # the recipe's own b.run() calls are reported as step "build", not "sysroot"
+        log.enter("build")
         recipe.build(b)
         finish_library(b)
         log.enter("pack")

@@ -106,7 +106,16 @@ def _job(
     stamp_path(cfg, name).unlink(missing_ok=True)
     console(f"[{name}] building (log: {log.path})")
     recipe = registry.get(name)
-    built = build_one(recipe, registry, cfg, toolchain, log, jobs)
+    try:
+        built = build_one(recipe, registry, cfg, toolchain, log, jobs)
+    except WasixError as exc:
+        # helpers that do not know the package (archive checks, patch parsing) raise errors
+        # without it: the log knows the package, the step and its own path
+        exc.package = exc.package or name
+        exc.step = exc.step or log.step
+        exc.log = exc.log or log.path
+        log.write(exc.one_line())
+        raise
     write_stamp(cfg, name, inputs, built.artifact)
     return Outcome(name, "built", time.monotonic() - start, log.path, artifact=built.artifact)
 
@@ -133,9 +142,14 @@ def run_graph(
     stop = False
     with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         running: dict[cf.Future[Outcome], str] = {}
+        # ready but not submitted: only as many packages as there are jobs are handed to the
+        # pool, so that a failure (without keep_going) stops everything not yet started
+        pending: list[str] = []
         while ts.is_active():
             if not stop:
-                for name in sorted(ts.get_ready()):
+                pending.extend(sorted(ts.get_ready()))
+                while pending and len(running) < max(1, jobs):
+                    name = pending.pop(0)
                     fut = pool.submit(
                         _job, name, registry, cfg, toolchain, hashes[name], name in forced,
                         per_package_jobs, quiet,

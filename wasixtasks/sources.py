@@ -134,6 +134,8 @@ def fetch_url(source: Url, cfg: Config, log: Log) -> Path:
     if cached.is_file():
         return _verified(cached, source.sha256, str(cached), log)
     cached.parent.mkdir(parents=True, exist_ok=True)
+    for stale in cached.parent.glob(f".{name}.partial-*"):
+        stale.unlink(missing_ok=True)  # a download killed in an earlier run
     tmp = cached.with_name(f".{name}.partial-{os.getpid()}")
     log.info(f"downloading {source.url}")
     try:

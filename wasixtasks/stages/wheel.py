@@ -167,6 +167,7 @@ def build_wheel_package(
         jobs=jobs, env=env, cross=cross, out_dir=out_dir,
     )
     try:
+        log.enter("build")
         recipe.build(b)
         if not b._built:
             raise WheelError("the recipe never called a wheel helper", package=recipe.name,
