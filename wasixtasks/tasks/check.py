@@ -13,15 +13,15 @@ from ..run import console
 from ._common import Project, reports_errors
 
 
-@task(name="shared-libs", help={
-    "path": "a folder, wheel or .so (default: artifacts/)",
+@task(name="shared-libs", positional=["path"], help={
+    "path": "a folder, wheel or .so, e.g. artifacts/",
     "allow": "extra allowed library name patterns, comma-separated (adds to allowed-shared-libs)",
 })
 @reports_errors
-def shared_libs(c: Context, path: str = "", allow: str = "") -> None:
+def shared_libs(c: Context, path: str, allow: str = "") -> None:
     """List the `needed` libraries of every wasm .so; fail where one is neither bundled nor allowed."""
     p = Project.load()
-    target = Path(path) if path else p.cfg.artifacts_dir
+    target = Path(path)
     allowed = p.cfg.allowed_shared_libs + tuple(a for a in allow.split(",") if a)
     report = check_shared_libs(target, allowed)
     for module in report.modules:
