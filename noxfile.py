@@ -29,6 +29,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: pyflakes rules (unused imports, undefined names) everywhere."""
+    session.install("ruff")
+    session.run("ruff", "check", "--select", "F", "wasixtasks", "pkgs", "tests", "benchmarks", "noxfile.py", "tasks.py")
+
+
+@nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on wasixtasks/ and pkgs/."""
     session.install("-e", ".[test]")

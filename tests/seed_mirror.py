@@ -13,25 +13,26 @@ setup is never changed. The deb-src list is derived at run time from the machine
 sources (``/etc/apt/sources.list`` and ``/etc/apt/sources.list.d/*``); no archive host name
 is written here.
 
-This module is standalone: it imports nothing from wasixtasks and never starts a process
-itself. Commands go through the ``run_cmd`` callback, which must raise when a command fails.
+It never starts a process itself: commands go through the ``run_cmd`` callback, which must
+raise when a command fails. Hashing and safe extraction are the project's own
+(wasixtasks.sources, wasixtasks.archive).
 """
 
 from __future__ import annotations
 
 import collections
-import copy
-import hashlib
 import os
-import posixpath
 import re
 import shutil
-import tarfile
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from wasixtasks.archive import extract, remove_tree, single_top
+from wasixtasks.errors import UnsafeArchiveError
+from wasixtasks.sources import sha256_file
 
 __all__ = [
     "DEBIAN_SOURCES",
@@ -57,8 +58,6 @@ class SeedError(Exception):
     """A Debian source could not be found, downloaded, verified or seeded."""
 
 
-class UnsafeArchiveError(SeedError):
-    """An archive member would land outside the extraction folder, or is a device file."""
 
 
 @dataclass(frozen=True)
@@ -138,15 +137,6 @@ class SeedOutcome:
 
 
 # --------------------------------------------------------------------------- hashing
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _upstream_version(version: str) -> str:
@@ -498,105 +488,24 @@ def _plain_name(value: str, what: str) -> str:
     return value
 
 
-def _member_parts(name: str) -> list[str]:
-    """Path components of an archive member name, with '.' and empty parts removed;
-    refuses absolute names and '..'."""
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise UnsafeArchiveError(f"absolute path in archive: {name!r}")
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in {"", "."}]
-    if ".." in parts:
-        raise UnsafeArchiveError(f"'..' in archive member: {name!r}")
-    return parts
-
-
-def _safe_members(tar: tarfile.TarFile, archive: Path) -> list[tarfile.TarInfo]:
-    """Validated copies of the members with the single top-level folder stripped."""
-    members = tar.getmembers()
-    split = [(m, _member_parts(m.name)) for m in members]
-    tops = {parts[0] for _, parts in split if parts}
-    if len(tops) != 1 or any(len(parts) == 1 and not m.isdir() for m, parts in split):
-        raise SeedError(
-            f"{archive.name}: expected one top-level folder, found {sorted(tops)[:5]}"
-        )
-    # Whatever the member order, nothing may be written below a path that is a symlink.
-    symlinks = {"/".join(parts[1:]) for m, parts in split if m.issym()}
-    out: list[tarfile.TarInfo] = []
-    for member, parts in split:
-        rel = parts[1:]
-        if not rel:
-            continue  # the top-level folder itself
-        relname = "/".join(rel)
-        for i in range(1, len(rel)):
-            if "/".join(rel[:i]) in symlinks:
-                raise UnsafeArchiveError(
-                    f"{archive.name}: member {member.name!r} is written through a symlink"
-                )
-        if member.ischr() or member.isblk() or member.isfifo() or member.isdev():
-            raise UnsafeArchiveError(f"{archive.name}: device or fifo member {member.name!r}")
-        new = copy.copy(member)
-        new.name = relname
-        if member.issym():
-            link = member.linkname
-            if link.startswith("/"):
-                raise UnsafeArchiveError(
-                    f"{archive.name}: absolute symlink {member.name!r} -> {link!r}"
-                )
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(relname), link))
-            if resolved == ".." or resolved.startswith("../"):
-                raise UnsafeArchiveError(
-                    f"{archive.name}: symlink {member.name!r} -> {link!r} leaves the tree"
-                )
-        elif member.islnk():
-            link_parts = _member_parts(member.linkname)
-            if len(link_parts) < 2 or link_parts[0] not in tops:
-                raise UnsafeArchiveError(
-                    f"{archive.name}: hard link {member.name!r} -> {member.linkname!r} "
-                    "leaves the tree"
-                )
-            new.linkname = "/".join(link_parts[1:])
-        elif not (member.isreg() or member.isdir()):
-            raise UnsafeArchiveError(
-                f"{archive.name}: unsupported member type {member.type!r} ({member.name!r})"
-            )
-        out.append(new)
-    return out
-
-
 def extract_stripped(archive: Path, dest: Path) -> None:
     """Extract ``archive`` into ``dest`` without its single top-level folder.
 
-    Everything is validated before anything is written, extracted into a temporary folder
-    next to ``dest`` and then renamed into place, so ``dest`` is either the old tree or the
-    complete new one. Refuses absolute paths, '..', links leaving the tree, writes through
-    symlinks, and device files; ownership and setuid bits are not restored.
+    Uses the project's own safe extraction (absolute paths, '..', links leaving the tree,
+    members under links and device files are refused before anything is written), into a
+    temporary folder next to ``dest`` that is then renamed into place.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
     try:
-        with tarfile.open(archive) as tar:
-            members = _safe_members(tar, archive)
-            tar.extractall(tmp, members=members, filter="data")
-        if dest.exists() or dest.is_symlink():
-            # rename(2) may replace an empty folder: reserve a unique name, move the old tree
-            # onto it, move the new tree in, then delete the old one.
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
-            if not dest.is_dir() or dest.is_symlink():
-                old.rmdir()
-            os.replace(dest, old)
-            os.replace(tmp, dest)
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old)
-            else:
-                old.unlink()
-        else:
-            os.replace(tmp, dest)
-    except tarfile.FilterError as exc:
-        raise UnsafeArchiveError(f"{archive.name}: {exc}") from exc
-    except tarfile.TarError as exc:
-        raise SeedError(f"{archive.name}: not a readable tar archive: {exc}") from exc
+        extract(archive, tmp / "x")
+        top = single_top(tmp / "x")
+        if top == tmp / "x":
+            raise SeedError(f"{archive.name}: expected one top-level folder")
+        remove_tree(dest)
+        os.replace(top, dest)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
 
 
 def _copy_atomic(src: Path, dest: Path) -> None:

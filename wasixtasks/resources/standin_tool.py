@@ -49,13 +49,40 @@ def zig_env() -> dict[str, str]:
     return env
 
 
-def compile_flags(args: list[str]) -> list[str]:
-    """Defaults every compile gets: PIC, and -O2 unless the build chose an -O level
-    (zig cc without -O builds in Debug mode, which adds UBSan traps)."""
-    extra = ["-target", "wasm32-wasi", "-fPIC"]
-    if not any(a.startswith("-O") for a in args):
-        extra.append("-O2")
-    return extra
+#: Libraries the host (the main module: python.wasm and its libc) provides; a side module
+#: must import their symbols, not link them (wasm-ld: "unable to find library -lm").
+HOST_LIBS = {"c", "m", "pthread", "dl", "rt", "util", "crypt", "resolv",
+             "stdc++", "c++", "c++abi", "unwind", "gcc", "gcc_s"}
+
+
+def compile_flags() -> list[str]:
+    """Flags before the build's own: PIC, and -O2 (a later -O from the build wins).
+    zig cc without -O builds in Debug mode, which adds UBSan traps."""
+    return ["-target", "wasm32-wasi", "-fPIC", "-O2"]
+
+
+def compile_suffix() -> list[str]:
+    """Flags after the build's own: no UBSan even at -O0 (a side module would import
+    __ubsan_handle_* from the host), and no DWARF (zig emits it even without -g; numpy's
+    objects shrink ~5x). WASI_KEEP_DEBUG=1 keeps debug info."""
+    out = ["-fno-sanitize=undefined"]
+    if os.environ.get("WASI_KEEP_DEBUG") != "1":
+        out.append("-g0")
+    return out
+
+
+def expand_rsp(args: list[str]) -> list[str]:
+    """Expand @response-file arguments (ninja and meson use them for long link lines)."""
+    import shlex
+
+    out: list[str] = []
+    for a in args:
+        if a.startswith("@") and os.path.isfile(a[1:]):
+            with open(a[1:]) as fh:
+                out.extend(expand_rsp(shlex.split(fh.read())))
+        else:
+            out.append(a)
+    return out
 
 
 def split_wl(args: list[str]) -> list[str]:
@@ -94,7 +121,13 @@ def link_shared(lang: str, args: list[str]) -> int:
         if a in ("-shared", "-fPIC", "-fpic", "-pthread", "-static-libgcc", "-static-libstdc++"):
             i += 1
             continue
-        if a.startswith(("-L", "-l")) or a.startswith("--export") or a.startswith("--undefined"):
+        if a == "-l" and i + 1 < len(args):
+            a = "-l" + args[i + 1]
+            i += 1
+        if a.startswith("-l"):
+            if a[2:] not in HOST_LIBS:
+                link.append(a)
+        elif a.startswith("-L") or a.startswith("--export") or a.startswith("--undefined"):
             link.append(a)
         elif a.endswith(SOURCE_SUFFIXES) and not a.startswith("-"):
             sources.append(a)
@@ -112,7 +145,7 @@ def link_shared(lang: str, args: list[str]) -> int:
     try:
         for n, src in enumerate(sources):
             obj = os.path.join(tmpdir, f"{n}.o")
-            cmd = [zig(), lang, *compile_flags(compile_only), *compile_only, "-c", src, "-o", obj]
+            cmd = [zig(), lang, *compile_flags(), *compile_only, *compile_suffix(), "-c", src, "-o", obj]
             rc = subprocess.call(cmd, env=zig_env())
             if rc:
                 return rc
@@ -120,6 +153,7 @@ def link_shared(lang: str, args: list[str]) -> int:
         cmd = [
             zig(), "wasm-ld", "-shared", "--experimental-pic", "--no-entry",
             "--unresolved-symbols=import-dynamic", "-o", out, *objs, *link,
+            *([] if os.environ.get("WASI_KEEP_DEBUG") == "1" else ["--strip-debug"]),
         ]
         return subprocess.call(cmd, env=zig_env())
     finally:
@@ -129,9 +163,11 @@ def link_shared(lang: str, args: list[str]) -> int:
 
 
 def cc(lang: str, args: list[str]) -> int:
-    if "-shared" in args or "-Wl,-shared" in args:
+    args = expand_rsp(args)
+    compiling_only = any(a in ("-c", "-E", "-S") for a in args)
+    if not compiling_only and ("-shared" in args or "-Wl,-shared" in args):
         return link_shared(lang, args)
-    cmd = [zig(), lang, *compile_flags(args), *args]
+    cmd = [zig(), lang, *compile_flags(), *args, *compile_suffix()]
     os.execve(cmd[0], cmd, zig_env())
     return 127  # not reached
 
