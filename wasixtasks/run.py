@@ -27,6 +27,10 @@ _console_lock = threading.Lock()
 #: Lines that look like the cause of a failure, most specific first. Used to pick "the first
 #: real error line" for summaries instead of make's closing "Error 2".
 _ERROR_PATTERNS = [
+    # a compiler diagnostic: file.c:12:3: error: ...
+    re.compile(r":\d+:(\d+:)? (fatal )?error:", re.IGNORECASE),
+    # a tool's own error: wasm-ld: error: ..., make: *** is noise (below)
+    re.compile(r"^\s*[\w.+-]+: (fatal )?error:", re.IGNORECASE),
     re.compile(r"\b(fatal )?error\b\s*[:!]", re.IGNORECASE),
     re.compile(r"^CMake Error", re.IGNORECASE),
     re.compile(r"undefined (symbol|reference)", re.IGNORECASE),
@@ -35,7 +39,11 @@ _ERROR_PATTERNS = [
     re.compile(r"No such file or directory"),
     re.compile(r"\bfailed\b", re.IGNORECASE),
 ]
-_NOISE = re.compile(r"^(make(\[\d+\])?: \*\*\*|ninja: build stopped|\s*$)")
+_NOISE = re.compile(
+    r"^(make(\[\d+\])?: \*\*\*|ninja: build stopped|\s*$)"
+    # pip's closing lines repeat that a subprocess failed; the cause is further up
+    r"|.*(subprocess-exited-with-error|metadata-generation-failed|This error originates)"
+)
 
 
 def console(message: str, stream: TextIO | None = None) -> None:
