@@ -178,10 +178,10 @@ def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
         )
     # Prefer the file the index itself says has our hash; else try them in order.
     offers.sort(key=lambda c: c.sha256 != source.sha256)
-    folder.mkdir(parents=True, exist_ok=True)
+    cfg.cache_dir.mkdir(parents=True, exist_ok=True)
     last: SourceError | None = None
     for offer in offers:
-        tmp = folder / f".{offer.filename}.partial-{os.getpid()}"
+        tmp = cfg.cache_dir / f".{offer.filename}.partial-{os.getpid()}"
         log.info(f"downloading {offer.filename} from pip's index")
         log.write(f"url: {offer.url}")
         try:
