@@ -65,16 +65,26 @@ def prepare_tree(recipe: Recipe, cfg: Config, log: Log) -> Path:
     return dest
 
 
+def prepare_build(recipe: Recipe, registry: Registry, cfg: Config, log: Log) -> tuple[Path, Path]:
+    """The first stages every package shares: the build copy and its sysroot."""
+    src = prepare_tree(recipe, cfg, log)
+    log.enter("sysroot")
+    return src, assemble(registry, recipe, cfg)
+
+
+def fresh_dir(path: Path) -> Path:
+    """An empty folder at ``path`` (for outputs written under a temporary name)."""
+    remove_tree(path)
+    path.mkdir(parents=True)
+    return path
+
+
 def build_library(
     recipe: Recipe, registry: Registry, cfg: Config, toolchain: Toolchain, log: Log, jobs: int
 ) -> Built:
-    src = prepare_tree(recipe, cfg, log)
-    log.enter("sysroot")
-    sysroot = assemble(registry, recipe, cfg)
+    src, sysroot = prepare_build(recipe, registry, cfg, log)
     final_lib = cfg.pkgs_dir / f"{recipe.name}.lib"
-    destdir = cfg.pkgs_dir / f"{recipe.name}.lib.partial"
-    remove_tree(destdir)
-    destdir.mkdir(parents=True)
+    destdir = fresh_dir(cfg.pkgs_dir / f"{recipe.name}.lib.partial")
     b = LibBuild(
         recipe=recipe, cfg=cfg, toolchain=toolchain, log=log, source_dir=src,
         sysroot=sysroot, jobs=jobs, env=toolchain.env(sysroot, static=recipe.static_libs),

@@ -69,16 +69,24 @@ class Result:
         return lines[-1] if lines else ""
 
 
+def cli_env(root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The caller's environment without WASIXTASKS_* settings, pointed at ``root``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WASIXTASKS_")}
+    env.update(extra or {})
+    env["WASIXTASKS_ROOT"] = str(root)
+    env["WASIXTASKS_LOCAL_CONFIG"] = str(root / "wasixtasks.local.toml")
+    return env
+
+
+def cli_argv(*args: str) -> list[str]:
+    """`invoke ARGS` with this repository's tasks.py, whatever the working folder."""
+    return [sys.executable, "-m", "invoke", "--search-root", str(REPO), *args]
+
+
 def invoke(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 1800) -> Result:
     """Run the real CLI (`invoke ...`) against the project at ``root``."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("WASIXTASKS_")}
-    full_env.update(env or {})
-    full_env["WASIXTASKS_ROOT"] = str(root)
-    full_env["WASIXTASKS_LOCAL_CONFIG"] = str(root / "wasixtasks.local.toml")
-    exe = Path(sys.executable).with_name("invoke")
-    cmd = [str(exe) if exe.exists() else "invoke", "--search-root", str(REPO), *args]
     proc = subprocess.run(
-        cmd, cwd=REPO, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=timeout,
+        cli_argv(*args), cwd=REPO, env=cli_env(root, env), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout)

@@ -13,10 +13,8 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import tarfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +29,9 @@ from tests.helpers.project import (
 )
 from wasixtasks.errors import BuildsFailed, GraphError, RecipeError
 
+from tests.helpers.sandbox import Result, cli_argv, cli_env
+from tests.helpers.sandbox import invoke as sandbox_invoke
+
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,35 +40,8 @@ ERROR_LINE = re.compile(
 )
 
 
-@dataclass
-class Result:
-    returncode: int
-    output: str
-
-    @property
-    def last_line(self) -> str:
-        lines = [line for line in self.output.splitlines() if line.strip()]
-        assert lines, "no output at all"
-        return lines[-1]
-
-
-def cli_env(root: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WASIXTASKS_")}
-    env["WASIXTASKS_ROOT"] = str(root)
-    env.update(extra or {})
-    return env
-
-
-def cli_argv(*args: str) -> list[str]:
-    return [sys.executable, "-m", "invoke", "--search-root", str(REPO), *args]
-
-
 def invoke(root: Path, *args: str, extra_env: dict[str, str] | None = None) -> Result:
-    proc = subprocess.run(
-        cli_argv(*args), cwd=root, env=cli_env(root, extra_env), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, timeout=180,
-    )
-    return Result(proc.returncode, proc.stdout)
+    return sandbox_invoke(root, *args, env=extra_env, timeout=180)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from ..archive import remove_tree
-from ..builder import Built, prepare_tree
+from ..builder import Built, fresh_dir, prepare_build
 from ..checks import check_extension_modules
 from ..config import Config
 from ..crossenv import cross_env_vars, cross_python, ensure_cross_env
@@ -26,7 +26,6 @@ from ..errors import WheelError
 from ..recipe import Recipe
 from ..registry import Registry
 from ..run import Log
-from ..sysroot import assemble
 from ..toolchain import INCLUDEDIR, LIBDIR, Toolchain
 from ..wheels import inspect_wheel, retag_wheel
 from .context import Arg, BuildContext
@@ -149,14 +148,10 @@ def check_and_place(b: WheelBuild, recipe: Recipe) -> Path:
 def build_wheel_package(
     recipe: Recipe, registry: Registry, cfg: Config, toolchain: Toolchain, log: Log, jobs: int
 ) -> Built:
-    src = prepare_tree(recipe, cfg, log)
-    log.enter("sysroot")
-    sysroot = assemble(registry, recipe, cfg)
+    src, sysroot = prepare_build(recipe, registry, cfg, log)
     _link_python_into_sysroot(toolchain, sysroot)
     cross = ensure_cross_env(cfg, toolchain, log)
-    out_dir = cfg.pkgs_dir / f"{recipe.name}.wheel.partial"
-    remove_tree(out_dir)
-    out_dir.mkdir(parents=True)
+    out_dir = fresh_dir(cfg.pkgs_dir / f"{recipe.name}.wheel.partial")
     env = cross_env_vars(cross, toolchain.env(sysroot, static=recipe.static_libs))
     env["MAKEFLAGS"] = f"-j{jobs}"
     if recipe.build_wheels:

@@ -53,3 +53,13 @@ def reports_errors(fn: F) -> F:
 def split_names(value: str) -> list[str]:
     """Package names from a task argument: ``zlib,libpng`` or ``zlib libpng``."""
     return [n for n in value.replace(",", " ").split() if n]
+
+
+def names_or_all(project: Project, value: str) -> list[str]:
+    """`all` means every recipe; otherwise the names given (each must exist)."""
+    if value == "all":
+        return project.registry.names()
+    names = split_names(value)
+    for name in names:
+        project.registry.get(name)  # unknown names fail here, with suggestions
+    return names

@@ -7,23 +7,23 @@ from invoke.tasks import task
 
 from .. import commands
 from ..run import console
-from ._common import Project, reports_errors, split_names
+from ._common import Project, names_or_all, reports_errors
 
 
-@task(help={"name": "package name(s), comma-separated; default: all"})
+@task(help={"name": "package name(s), comma-separated, or `all`"})
 @reports_errors
-def fetch(c: Context, name: str = "") -> None:
+def fetch(c: Context, name: str) -> None:
     """Fetch and verify sources into pkgs/<name>.source (mirror, cache, then download)."""
     p = Project.load()
-    commands.fetch(p.registry, p.cfg, split_names(name) or p.registry.names())
+    commands.fetch(p.registry, p.cfg, names_or_all(p, name))
 
 
-@task(help={"name": "package name(s), comma-separated; default: all"})
+@task(help={"name": "package name(s), comma-separated, or `all`"})
 @reports_errors
-def prepare(c: Context, name: str = "") -> None:
+def prepare(c: Context, name: str) -> None:
     """Create pkgs/<name>.prepared: a git worktree of the source with patches/ as commits."""
     p = Project.load()
-    commands.prepare(p.registry, p.cfg, split_names(name) or p.registry.names())
+    commands.prepare(p.registry, p.cfg, names_or_all(p, name))
 
 
 @task(name="export-patches", help={"name": "package whose .prepared commits become patches/"})
