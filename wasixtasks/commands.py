@@ -17,7 +17,7 @@ from .recipe import Kind, Recipe
 from .registry import Registry
 from .run import Log, console, run
 from .scheduler import Outcome, input_hashes, is_up_to_date, raise_if_failed, run_graph, summary
-from .sources import ensure_source, source_dir
+from .sources import announce_override, ensure_source, source_dir
 from .sysroot import artifact_path, install_one, library_closure
 from .toolchain import LIBDIR, Toolchain
 
@@ -59,6 +59,7 @@ def fetch(registry: Registry, cfg: Config, names: Iterable[str]) -> list[Path]:
         recipe = registry.get(name)
         log = Log(name, log_path(cfg, name))
         log.enter("fetch")
+        announce_override(recipe, cfg, log)
         out.append(ensure_source(recipe, cfg, log)[0])
         console(f"[{name}] source ready: {source_dir(recipe, cfg)}")
     return out

@@ -26,7 +26,7 @@ from .config import Config
 from .errors import PatchError
 from .recipe import Recipe
 from .run import Log
-from .sources import ensure_source, source_pin
+from .sources import announce_override, ensure_source, source_pin
 
 BRANCH = "wasixtasks-prepared"
 WORKTREE = "prepared"
@@ -167,6 +167,7 @@ def _relink_worktree(src: Path, old: Path, new: Path) -> None:
 
 def ensure_prepared(recipe: Recipe, cfg: Config, log: Log) -> Path:
     """Make ``.prepared`` match the source pin and patch series; returns its path."""
+    announce_override(recipe, cfg, log)
     folder = prepared_dir(recipe, cfg)
     key = series_key(recipe, cfg)
     state = _read_state(recipe, cfg)

@@ -76,6 +76,16 @@ def source_pin(recipe: Recipe, cfg: Config) -> str:
     return recipe.source.pin()
 
 
+def announce_override(recipe: Recipe, cfg: Config, log: Log) -> None:
+    """Say loudly, on every build that uses it, that a local folder replaces the pin."""
+    override = cfg.overrides.get(recipe.name)
+    if override is not None:
+        log.warn(
+            f"SOURCE OVERRIDE: using local folder {override} instead of the pinned "
+            f"{recipe.source.pin()} (configured in {cfg.local_config_path} or pyproject)"
+        )
+
+
 def source_dir(recipe: Recipe, cfg: Config) -> Path:
     return cfg.pkgs_dir / f"{recipe.name}.source"
 
@@ -246,10 +256,7 @@ def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceSt
     cfg.pkgs_dir.mkdir(parents=True, exist_ok=True)
     try:
         if override is not None:
-            log.warn(
-                f"SOURCE OVERRIDE: using local folder {override} instead of the pinned "
-                f"{recipe.source.pin()} (configured in {cfg.local_config_path} or pyproject)"
-            )
+            log.info(f"importing the override folder {override}")
             if not override.is_dir():
                 raise SourceError(
                     f"override folder {override} does not exist",

@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from wasixtasks.registry import PATCH_NAME
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -45,8 +47,9 @@ def clone_project(dest: Path, *, repo: Path = REPO, recipes: list[str] | None = 
     shutil.copytree(repo / "pkgs" / "smoke", dest / "pkgs" / "smoke", dirs_exist_ok=True)
     (dest / "patches").mkdir(exist_ok=True)
     for patch in sorted((repo / "patches").glob("*.patch")):
-        pkg = patch.name.rsplit("-", 2)[0]
-        if recipes is None or pkg in recipes:
+        match = PATCH_NAME.match(patch.name)
+        assert match, patch
+        if recipes is None or match.group("name") in recipes:
             shutil.copy2(patch, dest / "patches" / patch.name)
     lines = [
         "# sandbox of the wasixtasks tests: shared toolchain and caches",

@@ -11,6 +11,7 @@ import pytest
 from tests.helpers.project import add_library, library_files, write_tarball
 from wasixtasks.config import Config, load_config
 from wasixtasks.errors import ChecksumError, SourceError
+from wasixtasks.patches import ensure_prepared
 from wasixtasks.recipe import Git, Recipe, Url
 from wasixtasks.registry import Registry
 from wasixtasks.run import Log
@@ -113,15 +114,18 @@ def test_override_is_used_and_announced_loudly(
     cfg, recipe = _recipe(project)
     cfg = replace(cfg, overrides={"foo": local})
     log = Log("foo", project / "foo.log")
-    src, _ = ensure_source(recipe, cfg, log)
-    assert (src / "foo.h").read_text() == "#define FOO_LOCAL 1\n"
+    prepared = ensure_prepared(recipe, cfg, log)
+    assert (prepared / "foo.h").read_text() == "#define FOO_LOCAL 1\n"
     err = capsys.readouterr().err
     assert "SOURCE OVERRIDE" in err and str(local) in err
     assert "SOURCE OVERRIDE" in log.path.read_text()
+    # every later build says it again, even when nothing has to be re-imported
+    ensure_prepared(recipe, cfg, log)
+    assert "SOURCE OVERRIDE" in capsys.readouterr().err
     # editing the override folder changes the pin, so the next build picks the edit up
     (local / "foo.h").write_text("#define FOO_LOCAL 2\n")
-    src, _ = ensure_source(recipe, cfg, log)
-    assert (src / "foo.h").read_text() == "#define FOO_LOCAL 2\n"
+    prepared = ensure_prepared(recipe, cfg, log)
+    assert (prepared / "foo.h").read_text() == "#define FOO_LOCAL 2\n"
 
 
 def test_sha256_file(tmp_path: Path) -> None:
