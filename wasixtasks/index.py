@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .errors import IndexGenerationError, WheelError
 from .run import Log, run
+from .sources import sha256_file
 from .wheels import WheelInfo, inspect_wheel
 
 __all__ = ["IndexSummary", "LIBRARY_SUFFIX", "MARKER", "generate_index"]
@@ -45,7 +46,6 @@ MARKER = ".wasixtasks-index"
 PACKAGES_DIR = "packages"
 #: --packages-url as seen from dist/simple/<project>/index.html.
 _PACKAGES_URL = f"../../{PACKAGES_DIR}/"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,6 @@ class _Anchors(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             self.anchors.append(dict(attrs))
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _anchors(page: Path) -> list[dict[str, str | None]]:
@@ -201,7 +193,7 @@ def _build(wheels: list[WheelInfo], out: Path, *, log: Log, title: str) -> list[
         entry = _Published(
             info=info,
             filename=filename,
-            sha256=_sha256_file(target),
+            sha256=sha256_file(target),
             metadata_sha256=hashlib.sha256(info.metadata).hexdigest(),
         )
         published.append(entry)

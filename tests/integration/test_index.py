@@ -6,7 +6,6 @@ import hashlib
 import importlib.metadata
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -192,10 +191,11 @@ def test_pip_checks_the_advertised_metadata_hash(
     assert "hash" in (result.stdout + result.stderr).lower()
 
 
-@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed on this machine")
 def test_uv_installs_from_index(tmp_path: Path, artifacts: Path, log: Log) -> None:
-    uv = shutil.which("uv")
-    assert uv is not None
+    # uv is a test dependency (pyproject's `test` extra): its PyPI package carries the binary
+    from uv import find_uv_bin
+
+    uv = find_uv_bin()
     dist = tmp_path / "dist"
     generate_index(artifacts, dist, log=log)
     target = tmp_path / "target"
