@@ -8,6 +8,7 @@ toolchain and the download cache; each real build runs once per module (module f
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
@@ -189,6 +190,29 @@ def test_standin_check_shared_libs_passes(standin: StandinBuilds) -> None:
     for exp in PACKAGES.values():
         assert f"{exp.wheel}!{exp.extension}{STANDIN_SUFFIX}: needs no shared library" in result.output
     assert result.last_line == "2 wasm shared object(s) checked, 0 with missing libraries"
+
+
+def test_install_wheels_writes_a_correct_record_and_refuses_a_bad_wheel(
+    standin: StandinBuilds, tmp_path: Path
+) -> None:
+    site = tmp_path / "site-packages"
+    wheel = standin.wheel("markupsafe")
+    result = ok(invoke(standin.root, "install.wheels", "--dest", str(site), "--wheel", str(wheel)))
+    assert f"installed {wheel.name}" in result.output
+    record = (site / "MarkupSafe-3.0.2.dist-info" / "RECORD").read_text().splitlines()
+    listed = {line.split(",")[0]: line.split(",")[1] for line in record}
+    so = "markupsafe/_speedups.cpython-311-wasm32-wasi.so"
+    digest = hashlib.sha256((site / so).read_bytes()).digest()
+
+    assert listed[so] == "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert (site / "MarkupSafe-3.0.2.dist-info" / "INSTALLER").read_text().strip() == "wasixtasks"
+    # a truncated copy of the same wheel is refused, and nothing of it is installed
+    bad = tmp_path / wheel.name.replace("MarkupSafe", "Broken_Pkg")
+    bad.write_bytes(wheel.read_bytes()[:2000])
+    refused = invoke(standin.root, "install.wheels", "--dest", str(tmp_path / "other"), "--wheel", str(bad))
+    assert refused.returncode != 0
+    assert refused.last_line.startswith("error: ") and "not a valid wheel" in refused.last_line
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
 
 
 def test_standin_second_build_is_up_to_date(standin: StandinBuilds) -> None:
