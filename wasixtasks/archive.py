@@ -23,7 +23,7 @@ from .errors import SourceError, UnsafeArchiveError
 PACK_MTIME = 946684800
 
 
-def _member_problem(name: str, linkname: str | None, is_sym: bool, is_hard: bool) -> str | None:
+def _member_problem(name: str, linkname: str | None, is_sym: bool) -> str | None:
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         return "absolute path"
     parts = [p for p in name.split("/") if p not in ("", ".")]
@@ -56,7 +56,7 @@ def check_tar_members(tf: tarfile.TarFile, origin: str) -> list[tarfile.TarInfo]
         if m.isdev() or m.isfifo():
             raise UnsafeArchiveError(f"{origin}: member {m.name!r} is a device or FIFO file")
         link = m.linkname if (m.issym() or m.islnk()) else None
-        problem = _member_problem(m.name, link, m.issym(), m.islnk())
+        problem = _member_problem(m.name, link, m.issym())
         if problem:
             raise UnsafeArchiveError(f"{origin}: member {m.name!r}: {problem}; refusing to extract")
     return members
@@ -69,7 +69,7 @@ def extract(archive: Path, dest: Path) -> None:
     if zipfile.is_zipfile(archive) and not tarfile.is_tarfile(archive):
         with zipfile.ZipFile(archive) as zf:
             for info in zf.infolist():
-                problem = _member_problem(info.filename, None, False, False)
+                problem = _member_problem(info.filename, None, False)
                 mode = (info.external_attr >> 16) & 0o170000
                 if mode and mode not in (stat.S_IFREG, stat.S_IFDIR):
                     problem = problem or "special file (link or device) in a zip"
