@@ -198,9 +198,12 @@ def clean(registry: Registry, cfg: Config, names: Iterable[str], *, prepared: bo
 def doctor(cfg: Config, toolchain: Toolchain) -> tuple[bool, str]:
     """A report of the active profile: what was found, what is missing, and the fix."""
     lines = [f"profile: {toolchain.profile} (configured: {cfg.toolchain})"]
+    missing_tools = []
     for var, tool in sorted(toolchain.tools.items()):
         found = shutil.which(tool) or (tool if os.path.exists(tool) else None)
         lines.append(f"  {var:<7} {tool}  [{'ok' if found else 'MISSING'}]")
+        if not found:
+            missing_tools.append(var)
     lines.append(f"  runner  {' '.join(toolchain.runner)}")
     if toolchain.base_sysroot:
         lines.append(f"  sysroot {toolchain.base_sysroot}")
@@ -227,8 +230,16 @@ def doctor(cfg: Config, toolchain: Toolchain) -> tuple[bool, str]:
     for host_tool in ("make", "pkg-config"):
         found = shutil.which(host_tool)
         lines.append(f"  host    {host_tool}: {found or 'MISSING (apt-get install ' + host_tool + ')'}")
-    ok = not toolchain.problems and all(shutil.which(t) for t in ("make", "pkg-config"))
+    ok = (not toolchain.problems and not missing_tools
+          and all(shutil.which(t) for t in ("make", "pkg-config")))
     for problem in toolchain.problems:
         lines.append(f"  problem: {problem}")
-    lines.append("status: ready" if ok else "status: NOT READY")
+    if missing_tools:
+        lines.append(f"  problem: {', '.join(missing_tools)} not found")
+    if not ok:
+        lines.append("status: NOT READY")
+    elif py is None:
+        lines.append("status: ready for libraries; NOT READY for wheels (no target CPython)")
+    else:
+        lines.append("status: ready")
     return ok, "\n".join(lines)

@@ -106,10 +106,10 @@ class Toolchain:
     def env(self, sysroot: Path, *, static: bool = False, base: dict[str, str] | None = None) -> dict[str, str]:
         """The environment of a build that sees only ``sysroot`` (its declared libraries)."""
         env = dict(os.environ if base is None else base)
-        for var in ("PKG_CONFIG_PATH", "CPATH", "C_INCLUDE_PATH", "LIBRARY_PATH", "CFLAGS",
-                    "CXXFLAGS", "LDFLAGS", "CPPFLAGS"):
+        for var in ("PKG_CONFIG_PATH", "CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH",
+                    "LIBRARY_PATH", "CFLAGS", "CXXFLAGS", "LDFLAGS", "CPPFLAGS"):
             env.pop(var, None)
-        env["PATH"] = os.pathsep.join([str(self.bin_dir), env.get("PATH", "")])
+        env["PATH"] = os.pathsep.join(p for p in [str(self.bin_dir), env.get("PATH", "")] if p)
         env.update(self.tools)
         inc = sysroot / INCLUDEDIR.lstrip("/")
         lib = sysroot / LIBDIR.lstrip("/")

@@ -8,6 +8,24 @@ from pathlib import Path
 import pytest
 import wasmtime
 
+from tests.helpers.wasmbytes import (
+    FUNCREF,
+    HEADER,
+    I32,
+    I64,
+    TYPE_SECTION,
+    custom,
+    exp,
+    func_desc,
+    imp,
+    module,
+    name,
+    padded_uleb,
+    section,
+    subsection,
+    uleb,
+    vec,
+)
 from wasixtasks.errors import WasmFormatError
 from wasixtasks.wasm import (
     DylinkInfo,
@@ -19,65 +37,7 @@ from wasixtasks.wasm import (
     read_module,
 )
 
-# --- encoding helpers ----------------------------------------------------------------------
-
-HEADER = b"\x00asm\x01\x00\x00\x00"
-I32 = 0x7F
-I64 = 0x7E
-FUNCREF = 0x70
-
-
-def uleb(n: int) -> bytes:
-    """Minimal unsigned LEB128."""
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def padded_uleb(n: int, width: int = 5) -> bytes:
-    """Non-minimal unsigned LEB128 of exactly ``width`` bytes, as LLVM writes for relocations."""
-    out = bytearray()
-    for i in range(width):
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | 0x80 if i < width - 1 else b)
-    assert n == 0
-    return bytes(out)
-
-
-def name(s: str | bytes) -> bytes:
-    raw = s.encode() if isinstance(s, str) else s
-    return uleb(len(raw)) + raw
-
-
-def vec(items: list[bytes]) -> bytes:
-    return uleb(len(items)) + b"".join(items)
-
-
-def section(section_id: int, payload: bytes) -> bytes:
-    return bytes([section_id]) + uleb(len(payload)) + payload
-
-
-def custom(section_name: str, payload: bytes) -> bytes:
-    return section(0, name(section_name) + payload)
-
-
-def module(*sections: bytes) -> bytes:
-    return HEADER + b"".join(sections)
-
-
-def imp(mod: str, field: str, desc: bytes) -> bytes:
-    return name(mod) + name(field) + desc
-
-
-def func_desc(typeidx: int = 0) -> bytes:
-    return b"\x00" + uleb(typeidx)
+# --- encoding helpers (the generic ones live in tests/helpers/wasmbytes.py) -----------------
 
 
 def table_desc(minimum: int = 1, maximum: int | None = None) -> bytes:
@@ -96,17 +56,6 @@ def global_desc(valtype: int = I32, mutable: bool = True) -> bytes:
 
 def tag_desc(typeidx: int = 0) -> bytes:
     return b"\x04\x00" + uleb(typeidx)
-
-
-def exp(export_name: str, kind: int, index: int = 0) -> bytes:
-    return name(export_name) + bytes([kind]) + uleb(index)
-
-
-def subsection(kind: int, payload: bytes) -> bytes:
-    return bytes([kind]) + uleb(len(payload)) + payload
-
-
-TYPE_SECTION = section(1, vec([b"\x60\x00\x00"]))  # one type: () -> ()
 
 
 def plain_imports() -> bytes:

@@ -22,7 +22,7 @@ from ..builder import Built, fresh_dir, prepare_build
 from ..checks import check_extension_modules
 from ..config import Config
 from ..crossenv import cross_env_vars, cross_python, ensure_cross_env
-from ..errors import WheelError
+from ..errors import ToolchainError, WheelError
 from ..recipe import Recipe
 from ..registry import Registry
 from ..run import Log
@@ -148,6 +148,12 @@ def check_and_place(b: WheelBuild, recipe: Recipe) -> Path:
 def build_wheel_package(
     recipe: Recipe, registry: Registry, cfg: Config, toolchain: Toolchain, log: Log, jobs: int
 ) -> Built:
+    if toolchain.python is None:
+        raise ToolchainError(
+            f"toolchain `{toolchain.profile}` has no target CPython to build wheels for",
+            package=recipe.name, step="wheel", log=log.path,
+            hint="Run `invoke toolchain.doctor`: it says where to point `wasix-python`.",
+        )
     src, sysroot = prepare_build(recipe, registry, cfg, log)
     _link_python_into_sysroot(toolchain, sysroot)
     cross = ensure_cross_env(cfg, toolchain, log)

@@ -1,0 +1,124 @@
+"""Build WebAssembly binary modules byte by byte for tests (no toolchain involved).
+
+The low-level encoders (``uleb``, ``name``, ``vec``, ``section``, ...) follow the binary
+format of the core spec; ``dylink0`` and ``side_module`` put them together into the shape of
+a ``wasm-ld -shared`` output: a ``dylink.0`` section (with its NEEDED libraries) and exported
+functions such as ``PyInit_<module>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+HEADER = b"\x00asm\x01\x00\x00\x00"
+I32 = 0x7F
+I64 = 0x7E
+FUNCREF = 0x70
+
+#: Export kinds of the export section.
+KIND_FUNC = 0x00
+KIND_TABLE = 0x01
+KIND_MEMORY = 0x02
+KIND_GLOBAL = 0x03
+KIND_TAG = 0x04
+
+#: dylink.0 subsection ids (tool-conventions DynamicLinking.md).
+DYLINK_MEM_INFO = 1
+DYLINK_NEEDED = 2
+DYLINK_EXPORT_INFO = 3
+DYLINK_IMPORT_INFO = 4
+
+
+def uleb(n: int) -> bytes:
+    """Minimal unsigned LEB128."""
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def padded_uleb(n: int, width: int = 5) -> bytes:
+    """Non-minimal unsigned LEB128 of exactly ``width`` bytes, as LLVM writes for relocations."""
+    out = bytearray()
+    for i in range(width):
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | 0x80 if i < width - 1 else b)
+    assert n == 0
+    return bytes(out)
+
+
+def name(s: str | bytes) -> bytes:
+    raw = s.encode() if isinstance(s, str) else s
+    return uleb(len(raw)) + raw
+
+
+def vec(items: list[bytes]) -> bytes:
+    return uleb(len(items)) + b"".join(items)
+
+
+def section(section_id: int, payload: bytes) -> bytes:
+    return bytes([section_id]) + uleb(len(payload)) + payload
+
+
+def custom(section_name: str, payload: bytes) -> bytes:
+    return section(0, name(section_name) + payload)
+
+
+def module(*sections: bytes) -> bytes:
+    return HEADER + b"".join(sections)
+
+
+def imp(mod: str, field: str, desc: bytes) -> bytes:
+    return name(mod) + name(field) + desc
+
+
+def func_desc(typeidx: int = 0) -> bytes:
+    return b"\x00" + uleb(typeidx)
+
+
+def exp(export_name: str, kind: int, index: int = 0) -> bytes:
+    return name(export_name) + bytes([kind]) + uleb(index)
+
+
+def subsection(kind: int, payload: bytes) -> bytes:
+    return bytes([kind]) + uleb(len(payload)) + payload
+
+
+TYPE_SECTION = section(1, vec([b"\x60\x00\x00"]))  # one type: () -> ()
+
+
+def dylink0(needed: Iterable[str] = (), *, mem_size: int = 0, mem_align: int = 0) -> bytes:
+    """A ``dylink.0`` custom section: memory info, then the NEEDED libraries (if any)."""
+    libs = list(needed)
+    payload = subsection(DYLINK_MEM_INFO, uleb(mem_size) + uleb(mem_align) + uleb(0) + uleb(0))
+    if libs:
+        payload += subsection(DYLINK_NEEDED, vec([name(lib) for lib in libs]))
+    return custom("dylink.0", payload)
+
+
+def export_section(functions: Iterable[str] = (), *, memory: bool = False) -> bytes:
+    """An export section with the given function names (and a memory export if asked)."""
+    entries = [exp(fn, KIND_FUNC, i) for i, fn in enumerate(functions)]
+    if memory:
+        entries.append(exp("memory", KIND_MEMORY))
+    return section(7, vec(entries))
+
+
+def side_module(
+    needed: Iterable[str] = (),
+    exports: Iterable[str] = (),
+    *,
+    dylink: bool = True,
+) -> bytes:
+    """A module shaped like a wasm side module: ``dylink.0`` first (unless ``dylink`` is
+    False), a type section, and an export section exporting ``exports`` as functions."""
+    parts = [dylink0(needed)] if dylink else []
+    parts.append(TYPE_SECTION)
+    parts.append(export_section(exports))
+    return module(*parts)
