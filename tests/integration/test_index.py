@@ -218,6 +218,33 @@ def test_uv_installs_from_index(tmp_path: Path, artifacts: Path, log: Log) -> No
     assert (target / "other_tool.py").read_text() == "X = 2\n"
 
 
+def test_uv_resolves_the_wasi_wheel_from_index(tmp_path: Path, artifacts: Path, log: Log) -> None:
+    # uv cannot install for a WASI platform, but a universal resolution with hashes reads the
+    # index, honours data-requires-python and pins the wasm wheel with its sha256
+    from uv import find_uv_bin
+
+    dist = tmp_path / "dist"
+    generate_index(artifacts, dist, log=log)
+    requirements = tmp_path / "req.in"
+    requirements.write_text("demo-pkg\n")
+    result = subprocess.run(
+        [
+            find_uv_bin(), "pip", "compile", "--universal", "--generate-hashes", "--no-cache",
+            "--python-version", "3.11", "--index-url", f"{dist.as_uri()}/simple", "-v",
+            str(requirements),
+        ],
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # 1.1 needs Python >= 3.12, so 1.0 (the wasi_wasm32 wheel) is chosen
+    assert "demo-pkg==1.0" in result.stdout
+    assert f"({WASI_WHEEL})" in result.stderr
+    assert f"--hash=sha256:{_sha256(artifacts / WASI_WHEEL)}" in result.stdout
+
+
 def test_regenerating_is_reproducible_and_replaces_old_files(
     tmp_path: Path, artifacts: Path, log: Log
 ) -> None:
