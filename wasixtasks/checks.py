@@ -100,13 +100,15 @@ def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport
                 bundled = {posixpath.basename(n) for n in zf.namelist()}
             for where, mod in wheel_modules(wheel):
                 report.modules.append(_classify(where, mod, bundled, allowed))
+        siblings: dict[Path, set[str]] = {}  # folder -> its file names, listed once
         for so in loose:
             with so.open("rb") as fh:
                 head = fh.read(8)
             if not is_wasm(head):
                 raise CheckError(f"{so} is not a WebAssembly module", step="check")
-            siblings = {p.name for p in so.parent.iterdir()}
-            report.modules.append(_classify(str(so), read_module(so), siblings, allowed))
+            if so.parent not in siblings:
+                siblings[so.parent] = {p.name for p in so.parent.iterdir()}
+            report.modules.append(_classify(str(so), read_module(so), siblings[so.parent], allowed))
     except zipfile.BadZipFile as exc:
         raise CheckError(f"not a valid wheel: {exc}", step="check") from exc
     except WasmFormatError as exc:

@@ -28,10 +28,10 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import IndexGenerationError, WheelError
+from .pyindex import anchors
 from .run import Log, run
 from .sources import sha256_file
 from .wheels import WheelInfo, inspect_wheel
@@ -65,23 +65,8 @@ class _Published:
     metadata_sha256: str
 
 
-class _Anchors(HTMLParser):
-    """Collects the attributes of every ``<a>`` element of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.anchors: list[dict[str, str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self.anchors.append(dict(attrs))
-
-
 def _anchors(page: Path) -> list[dict[str, str | None]]:
-    parser = _Anchors()
-    parser.feed(page.read_text(encoding="utf-8"))
-    parser.close()
-    return parser.anchors
+    return anchors(page.read_text(encoding="utf-8"))
 
 
 def generate_index(

@@ -77,16 +77,24 @@ def pip_sources(log: Log) -> PipSources:
     )
 
 
-class _Links(HTMLParser):
+class _Anchors(HTMLParser):
+    """Collects the attributes of every ``<a>`` element of a page."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.hrefs: list[str] = []
+        self.anchors: list[dict[str, str | None]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
+            self.anchors.append(dict(attrs))
+
+
+def anchors(html: str) -> list[dict[str, str | None]]:
+    """The attributes of every link of a simple-index page (PEP 503)."""
+    parser = _Anchors()
+    parser.feed(html)
+    parser.close()
+    return parser.anchors
 
 
 def _read(url: str) -> tuple[bytes, str]:
@@ -102,7 +110,8 @@ def _read(url: str) -> tuple[bytes, str]:
         return resp.read(), resp.headers.get("Content-Type", "text/html")
 
 
-def _matches(filename: str, project: str, version: str) -> bool:
+def sdist_matches(filename: str, project: str, version: str) -> bool:
+    """Whether ``filename`` is the sdist of ``project==version`` (names normalized)."""
     try:
         name, ver = parse_sdist_filename(filename)
     except (InvalidSdistFilename, InvalidVersion):
@@ -114,16 +123,17 @@ def candidates_from_page(page_url: str, body: bytes, content_type: str, project:
     found: list[Candidate] = []
     if "json" in content_type:
         for f in json.loads(body).get("files", []):
-            if _matches(f["filename"], project, version):
+            if sdist_matches(f["filename"], project, version):
                 url = urllib.parse.urljoin(page_url, f["url"])
                 found.append(Candidate(url, f["filename"], f.get("hashes", {}).get("sha256")))
         return found
-    parser = _Links()
-    parser.feed(body.decode("utf-8", "replace"))
-    for href in parser.hrefs:
+    for attrs in anchors(body.decode("utf-8", "replace")):
+        href = attrs.get("href")
+        if not href:
+            continue
         url, _, fragment = urllib.parse.urljoin(page_url, href).partition("#")
         filename = urllib.parse.unquote(url.rsplit("/", 1)[-1])
-        if _matches(filename, project, version):
+        if sdist_matches(filename, project, version):
             sha = fragment.split("=", 1)[1] if fragment.startswith("sha256=") else None
             found.append(Candidate(url, filename, sha))
     return found
@@ -137,7 +147,7 @@ def find_sdist(project: str, version: str, sources: PipSources, log: Log) -> lis
             if folder.startswith("file:") else Path(folder)
         if path.is_dir():
             for f in sorted(path.iterdir()):
-                if _matches(f.name, project, version):
+                if sdist_matches(f.name, project, version):
                     found.append(Candidate(path.joinpath(f.name).as_uri(), f.name, None))
     for index in sources.index_urls:
         page = index.rstrip("/") + "/" + canonicalize_name(project) + "/"

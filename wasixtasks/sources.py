@@ -175,7 +175,8 @@ def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
         if not mirror.is_dir():
             continue
         for candidate in sorted(mirror.iterdir()):
-            if candidate.is_file() and candidate.name.endswith((".tar.gz", ".zip")):
+            # only files named as this sdist are hashed, not the whole mirror
+            if candidate.is_file() and pyindex.sdist_matches(candidate.name, source.project, version):
                 if sha256_file(candidate) == source.sha256:
                     log.info(f"using {candidate} from the mirror folder")
                     return candidate
