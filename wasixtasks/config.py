@@ -1,7 +1,10 @@
 """Project configuration: ``[tool.wasixtasks]`` in pyproject.toml, then the user's
 ``wasixtasks.local.toml`` (git-ignored), then environment variables, later ones winning.
 
-Everything a run needs to know about paths lives here, so no other module guesses folders.
+The folders are handed to ``wasixtasks.layout``, the one owner of paths. The cache folder
+(downloads, Debian sources, toolchains, the shared artifact cache) defaults to a folder
+outside the checkout (``$WASIXTASKS_CACHE``, else ``$XDG_CACHE_HOME/wasixtasks``, else
+``~/.cache/wasixtasks``), so every checkout on a machine shares it.
 """
 
 from __future__ import annotations
@@ -18,8 +21,22 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from .errors import ConfigError
+from .layout import Layout
 
-PROFILES = ("auto", "wasix", "stand-in")
+#: ``auto`` uses an activated wasix-clang environment when one is detected, else the
+#: toolchain built from source (``self-built``).
+PROFILES = ("auto", "wasix-clang", "self-built")
+RETIRED_PROFILES = {"stand-in": "the wasm32-wasi stand-in was retired; use `self-built`",
+                    "wasix": "`wasix` is now called `wasix-clang`"}
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("WASIXTASKS_CACHE")
+    if env:
+        return Path(env).expanduser().resolve()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return (base / "wasixtasks").resolve()
 
 
 @dataclass(frozen=True)
@@ -30,17 +47,21 @@ class Config:
     artifacts_dir: Path
     dist_dir: Path
     cache_dir: Path
-    toolchain_dir: Path
     #: folders searched for pinned tarballs (by file name, verified by sha256) before any download
     mirror_dirs: tuple[Path, ...] = ()
     #: package name -> local source folder used instead of the pinned source (development)
     overrides: dict[str, Path] = field(default_factory=dict)
-    #: "auto" picks wasix when a wasix-clang environment is active, else stand-in
+    #: "auto" picks wasix-clang when such an environment is active, else self-built
     toolchain: str = "auto"
     #: shared libraries a wasm .so may need without bundling them (check.shared-libs)
     allowed_shared_libs: tuple[str, ...] = ()
     #: the user's WASIX CPython (headers, sysconfigdata, python.wasm) for the wasix profile
     wasix_python: Path | None = None
+    #: a build-machine CPython of the target's version (crossenv and CPython's own build)
+    build_python: Path | None = None
+    #: fetch Debian backups of pinned files without trying the upstream host first
+    prefer_backup: bool = False
+    #: default of `-j` (job slots shared by packages and their builds)
     jobs: int = 1
 
     @property
@@ -50,6 +71,11 @@ class Config:
 
     def with_(self, **changes: Any) -> Config:
         return replace(self, **changes)
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.root, self.pkgs_dir, self.patches_dir, self.artifacts_dir,
+                      self.dist_dir, self.cache_dir)
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -92,10 +118,10 @@ def _apply(cfg: Config, table: dict[str, Any], source: Path) -> Config:
         "artifacts_dir": "artifacts-dir",
         "dist_dir": "dist-dir",
         "cache_dir": "cache-dir",
-        "toolchain_dir": "toolchain-dir",
     }
     known = set(simple_dirs.values()) | {
         "mirror", "overrides", "toolchain", "allowed-shared-libs", "wasix-python", "jobs",
+        "build-python", "prefer-backup",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -114,9 +140,7 @@ def _apply(cfg: Config, table: dict[str, Any], source: Path) -> Config:
             merged[name] = _paths(base, path, f"overrides.{name}", source)[0]
         changes["overrides"] = merged
     if "toolchain" in table:
-        if table["toolchain"] not in PROFILES:
-            raise ConfigError(f"{source}: toolchain must be one of {', '.join(PROFILES)}")
-        changes["toolchain"] = table["toolchain"]
+        changes["toolchain"] = _profile(table["toolchain"], str(source))
     if "allowed-shared-libs" in table:
         allowed = table["allowed-shared-libs"]
         if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
@@ -124,11 +148,25 @@ def _apply(cfg: Config, table: dict[str, Any], source: Path) -> Config:
         changes["allowed_shared_libs"] = tuple(allowed)
     if "wasix-python" in table:
         changes["wasix_python"] = _paths(base, table["wasix-python"], "wasix-python", source)[0]
+    if "build-python" in table:
+        changes["build_python"] = _paths(base, table["build-python"], "build-python", source)[0]
+    if "prefer-backup" in table:
+        if not isinstance(table["prefer-backup"], bool):
+            raise ConfigError(f"{source}: prefer-backup must be true or false")
+        changes["prefer_backup"] = table["prefer-backup"]
     if "jobs" in table:
         if not isinstance(table["jobs"], int) or table["jobs"] < 1:
             raise ConfigError(f"{source}: jobs must be a positive integer")
         changes["jobs"] = table["jobs"]
     return replace(cfg, **changes)
+
+
+def _profile(value: object, source: str) -> str:
+    if isinstance(value, str) and value in RETIRED_PROFILES:
+        raise ConfigError(f"{source}: toolchain = {value!r}: {RETIRED_PROFILES[value]}")
+    if value not in PROFILES:
+        raise ConfigError(f"{source}: toolchain must be one of {', '.join(PROFILES)}")
+    return str(value)
 
 
 def load_config(root: Path | None = None) -> Config:
@@ -140,8 +178,7 @@ def load_config(root: Path | None = None) -> Config:
         patches_dir=root / "patches",
         artifacts_dir=root / "artifacts",
         dist_dir=root / "dist",
-        cache_dir=root / ".cache" / "wasixtasks",
-        toolchain_dir=root / ".toolchain",
+        cache_dir=default_cache_dir(),
     )
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
@@ -156,10 +193,10 @@ def load_config(root: Path | None = None) -> Config:
         cfg = replace(cfg, mirror_dirs=extra + cfg.mirror_dirs)
     env_tc = os.environ.get("WASIXTASKS_TOOLCHAIN")
     if env_tc:
-        if env_tc not in PROFILES:
-            raise ConfigError(f"WASIXTASKS_TOOLCHAIN must be one of {', '.join(PROFILES)}")
-        cfg = replace(cfg, toolchain=env_tc)
+        cfg = replace(cfg, toolchain=_profile(env_tc, "WASIXTASKS_TOOLCHAIN"))
     env_py = os.environ.get("WASIXTASKS_WASIX_PYTHON")
     if env_py:
         cfg = replace(cfg, wasix_python=Path(env_py).resolve())
+    if os.environ.get("WASIXTASKS_CACHE"):
+        cfg = replace(cfg, cache_dir=default_cache_dir())
     return cfg

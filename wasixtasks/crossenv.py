@@ -3,13 +3,14 @@
 crossenv makes a virtual environment whose Python reports the *target's* platform,
 sysconfig and extension suffix while running on the build machine, so setuptools and
 meson-python produce wasm32 extension modules, with pip's build isolation still working.
-One cross environment is kept per toolchain profile and target Python under ``.toolchain/``.
+One cross environment is kept per toolchain and target Python in the cache folder.
 
 crossenv builds its ``build-python`` from the interpreter that runs it and refuses a target of
 another version ("Version mismatch: host=3.13, build=3.11"): pip, the build backends and the
 wheel tags all come from that interpreter. When wasixtasks runs on the target's version it runs
-crossenv itself; otherwise a ``python3.X`` of the target's version is taken from PATH and gets
-a small virtual environment with the same crossenv release (``.toolchain/crossenv-python3.X``).
+crossenv itself; otherwise a build-machine CPython of the target's version (configured
+``build-python``, ``python3.X`` on PATH, or a pyenv install) gets a small virtual environment
+with the same crossenv release.
 """
 
 from __future__ import annotations
@@ -21,19 +22,26 @@ import os
 import sys
 from pathlib import Path
 
-from .archive import remove_tree
 from .config import Config
 from .errors import ToolchainError
+from .fsutil import atomic_write, locked, remove_tree
 from .run import Log, run
-from .toolchain import Toolchain, resource, venv_python
+from .toolchain.model import Toolchain
+from .toolchain.profiles import find_build_python
+
+RESOURCES = Path(__file__).parent / "resources"
 
 MARKER = ".wasixtasks-crossenv.json"
 BUILD_PYTHON_MARKER = ".wasixtasks-build-python.json"
 
 
+def venv_python(venv: Path) -> Path:
+    return venv / "bin" / "python"
+
+
 def cross_home(cfg: Config, toolchain: Toolchain) -> Path:
     assert toolchain.python is not None
-    return cfg.toolchain_dir / f"cross-{toolchain.profile}-{toolchain.python.version}"
+    return cfg.cache_dir / "crossenv" / _identity(toolchain)[:24]
 
 
 def cross_python(home: Path) -> Path:
@@ -44,29 +52,9 @@ def _identity(toolchain: Toolchain) -> str:
     assert toolchain.python is not None
     h = hashlib.sha256(toolchain.fingerprint().encode())
     h.update(toolchain.python.sysconfigdata.read_bytes())
-    h.update(resource("crossenv-subprocess-fix.py.in").read_bytes())
+    h.update((RESOURCES / "crossenv-subprocess-fix.py.in").read_bytes())
     h.update(json.dumps(toolchain.tools, sort_keys=True).encode())
     return h.hexdigest()
-
-
-def _python_version(python: str, log: Log) -> str | None:
-    """``X.Y`` of an interpreter, or None when it does not run (a pyenv shim of a version that
-    is installed but not selected, for example)."""
-    probe = run(
-        [python, "-c", "import sys, venv; print('%d.%d' % sys.version_info[:2])"],
-        log=log, capture=True, check=False,
-    )
-    return probe.stdout.strip() if probe.returncode == 0 else None
-
-
-def find_build_python(version: str, log: Log, path: str | None = None) -> Path | None:
-    """The first working ``python<version>`` on ``path`` (default: PATH)."""
-    for folder in (path if path is not None else os.environ.get("PATH", "")).split(os.pathsep):
-        cand = Path(folder) / f"python{version}" if folder else None
-        if cand is not None and cand.is_file() and os.access(cand, os.X_OK):
-            if _python_version(str(cand), log) == version:
-                return cand
-    return None
 
 
 def crossenv_python(cfg: Config, toolchain: Toolchain, log: Log) -> str:
@@ -77,25 +65,24 @@ def crossenv_python(cfg: Config, toolchain: Toolchain, log: Log) -> str:
     if "%d.%d" % sys.version_info[:2] == version:
         return sys.executable
     crossenv_release = importlib.metadata.version("crossenv")
-    venv = cfg.toolchain_dir / f"crossenv-python{version}"
+    venv = cfg.cache_dir / "crossenv" / f"build-python{version}"
     python = venv_python(venv)
     marker = venv / BUILD_PYTHON_MARKER
     try:
         ready = json.loads(marker.read_text()).get("crossenv") == crossenv_release
     except (OSError, ValueError):
         ready = False
-    if ready and python.is_file() and _python_version(str(python), log) == version:
+    if ready and python.is_file():
         return str(python)
-    host = find_build_python(version, log)
+    host = find_build_python(cfg, version)
     if host is None:
         raise ToolchainError(
             f"crossenv needs a build-machine Python {version} (the target CPython's version), "
             f"but this is Python {sys.version_info.major}.{sys.version_info.minor} and no "
-            f"working python{version} is on PATH",
+            f"python{version} was found",
             package=log.package, step="crossenv", log=log.path,
             hint=f"Install Python {version} (e.g. `pyenv install {version}` or your system's "
-            f"package) and put python{version} on PATH, or run wasixtasks itself on Python "
-            f"{version}.",
+            f"package), or set `build-python` in wasixtasks.local.toml.",
         )
     log.info(f"crossenv runs under {host} (the target is CPython {version})")
     remove_tree(venv)
@@ -106,9 +93,7 @@ def crossenv_python(cfg: Config, toolchain: Toolchain, log: Log) -> str:
         log=log,
         env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
-    tmp = marker.with_name(BUILD_PYTHON_MARKER + ".partial")
-    tmp.write_text(json.dumps({"crossenv": crossenv_release, "python": str(host)}))
-    os.replace(tmp, marker)
+    atomic_write(marker, json.dumps({"crossenv": crossenv_release, "python": str(host)}))
     return str(python)
 
 
@@ -121,6 +106,13 @@ def ensure_cross_env(cfg: Config, toolchain: Toolchain, log: Log) -> Path:
             package=log.package, step="crossenv", log=log.path,
             hint="Run `invoke toolchain.doctor`.",
         )
+    with locked(cfg.cache_dir / "crossenv" / ".lock"):
+        return _ensure_cross_env(cfg, toolchain, log)
+
+
+def _ensure_cross_env(cfg: Config, toolchain: Toolchain, log: Log) -> Path:
+    py = toolchain.python
+    assert py is not None
     home = cross_home(cfg, toolchain)
     ident = _identity(toolchain)
     marker = home / MARKER
@@ -154,10 +146,9 @@ def ensure_cross_env(cfg: Config, toolchain: Toolchain, log: Log) -> Path:
         )
     # crossenv 1.6 + Python 3.11 + sys.platform == "wasi": Popen's defaults captured None for
     # _waitpid & co., so every subprocess call from the cross python fails. Restore them.
-    patch.write_text(patch.read_text() + "\n" + resource("crossenv-subprocess-fix.py.in").read_text())
-    tmp = marker.with_name(MARKER + ".partial")
-    tmp.write_text(json.dumps({"identity": ident}))
-    os.replace(tmp, marker)
+    patch.write_text(patch.read_text() + "\n"
+                     + (RESOURCES / "crossenv-subprocess-fix.py.in").read_text())
+    atomic_write(marker, json.dumps({"identity": ident}))
     log.info(f"cross environment ready: {home}")
     return home
 

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import IndexGenerationError, WheelError
-from .pyindex import anchors
+from pypi_simple import IndexPage, ProjectPage
+
 from .run import Log, run
-from .sources import sha256_file
+from .fsutil import sha256_file
 from .wheels import WheelInfo, inspect_wheel
 
 __all__ = ["IndexSummary", "LIBRARY_SUFFIX", "MARKER", "generate_index"]
@@ -63,10 +64,6 @@ class _Published:
     filename: str
     sha256: str
     metadata_sha256: str
-
-
-def _anchors(page: Path) -> list[dict[str, str | None]]:
-    return anchors(page.read_text(encoding="utf-8"))
 
 
 def generate_index(
@@ -233,25 +230,27 @@ def _verify(published: list[_Published], out: Path, *, log: Log) -> None:
     root_index = simple / "index.html"
     if not root_index.is_file():
         raise fail(f"dumb-pypi did not write {root_index}")
-    listed = {a.get("href") for a in _anchors(root_index)}
-    pages: dict[str, list[dict[str, str | None]]] = {}
+    listed = set(IndexPage.from_html(root_index.read_text(encoding="utf-8")).projects)
+    pages: dict[str, ProjectPage] = {}
     for entry in published:
         project = entry.info.name
-        if f"{project}/index.html" not in listed and f"{project}/" not in listed:
+        if project not in listed:
             raise fail(f"project {project} ({entry.filename}) is missing from {root_index}")
         if project not in pages:
             page = simple / project / "index.html"
             if not page.is_file():
                 raise fail(f"dumb-pypi did not write {page}")
-            pages[project] = _anchors(page)
-        href = f"{_PACKAGES_URL}{entry.filename}#sha256={entry.sha256}"
-        matches = [a for a in pages[project] if a.get("href") == href]
-        if len(matches) != 1:
+            pages[project] = ProjectPage.from_html(project, page.read_text(encoding="utf-8"),
+                                                   base_url=page.as_uri())
+        want_url = (out / PACKAGES_DIR / entry.filename).as_uri()
+        matches = [p for p in pages[project].packages if p.url.partition("#")[0] == want_url]
+        if len(matches) != 1 or matches[0].digests.get("sha256") != entry.sha256:
             raise fail(f"{entry.filename} has no link with its sha256 in simple/{project}/")
-        anchor = matches[0]
-        if anchor.get("data-core-metadata") != f"sha256={entry.metadata_sha256}":
+        package = matches[0]
+        if package.metadata_digests is None or \
+                package.metadata_digests.get("sha256") != entry.metadata_sha256:
             raise fail(f"{entry.filename}: simple/{project}/ lacks its PEP 658 metadata hash")
-        if anchor.get("data-requires-python") != entry.info.requires_python:
+        if package.requires_python != entry.info.requires_python:
             raise fail(f"{entry.filename}: simple/{project}/ has the wrong Requires-Python")
 
 

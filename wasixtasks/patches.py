@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pygit2
 
-from .archive import remove_tree
+from .fsutil import PARTIAL, atomic_write, remove_tree
 from .config import Config
 from .errors import PatchError
 from .recipe import Recipe
@@ -93,11 +93,11 @@ def series_key(recipe: Recipe, cfg: Config) -> str:
 
 
 def prepared_dir(recipe: Recipe, cfg: Config) -> Path:
-    return cfg.pkgs_dir / f"{recipe.name}.prepared"
+    return cfg.layout.package(recipe.name).prepared
 
 
 def _state_path(recipe: Recipe, cfg: Config) -> Path:
-    return cfg.pkgs_dir / f"{recipe.name}.prepared.json"
+    return cfg.layout.package(recipe.name).prepared_state
 
 
 def _read_state(recipe: Recipe, cfg: Config) -> dict[str, str] | None:
@@ -109,10 +109,7 @@ def _read_state(recipe: Recipe, cfg: Config) -> dict[str, str] | None:
 
 
 def _write_state(recipe: Recipe, cfg: Config, **state: str) -> None:
-    path = _state_path(recipe, cfg)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(json.dumps(state, indent=1))
-    os.replace(tmp, path)
+    atomic_write(_state_path(recipe, cfg), json.dumps(state, indent=1))
 
 
 def unexported_work(recipe: Recipe, cfg: Config) -> str | None:
@@ -187,7 +184,7 @@ def ensure_prepared(recipe: Recipe, cfg: Config, log: Log) -> Path:
             f"with `invoke clean {recipe.name} --prepared`.",
         )
     src, src_state = ensure_source(recipe, cfg, log)
-    partial = cfg.pkgs_dir / f"{recipe.name}.prepared.partial"
+    partial = folder.with_name(folder.name + PARTIAL)
     repo = pygit2.Repository(str(src))
     if WORKTREE in repo.list_worktrees():
         repo.lookup_worktree(WORKTREE).prune(True)
@@ -283,9 +280,7 @@ def export_patches(recipe: Recipe, cfg: Config, log: Log) -> list[Path]:
     for i, (commit, text) in enumerate(zip(commits, texts), start=1):
         subject = commit.message.partition("\n")[0]
         path = cfg.patches_dir / f"{recipe.name}-{i:04d}-{_slug(subject)}.patch"
-        tmp = path.with_name(f".{path.name}.partial")
-        tmp.write_text(text)
-        os.replace(tmp, path)
+        atomic_write(path, text)
         written.append(path)
     for path in old:
         if path not in written:

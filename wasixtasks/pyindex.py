@@ -2,31 +2,27 @@
 
 ``pip download`` of an sdist prepares its metadata first, and meson-python packages have no
 metadata hook: pip then builds the whole package for the build machine just to read its name
-and version (numpy: several minutes of x86_64 compiling). We only need the file, whose
-sha256 we pin anyway, so we read the index pages ourselves (PEP 503 HTML or PEP 691 JSON).
+and version (numpy: minutes of x86_64 compiling). We only need the file, whose sha256 we pin
+anyway, so the index pages (PEP 503 HTML or PEP 691 JSON) are read and parsed with the
+maintained ``pypi-simple`` client.
 
-Which indexes: exactly the ones pip would use, read from ``pip config list`` (config files
-and PIP_* environment variables) plus pip's own default index when no ``index-url`` is
+Which indexes: the ones pip would use, read from ``pip config list`` (config files and PIP_*
+environment variables), with pypi-simple's default endpoint when no ``index-url`` is
 configured; ``find-links`` folders are searched too. No index host is written here.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-)
+from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
+from pypi_simple import PYPI_SIMPLE_ENDPOINT, DistributionPackage, ProjectPage
 
 from .run import Log, run
 
@@ -51,11 +47,9 @@ def parse_pip_config(text: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for line in text.splitlines():
         key, sep, value = line.partition("=")
-        if not sep:
-            continue
-        name = key.rsplit(".", 1)[-1].strip()
-        value = value.strip().strip("'\"")
-        out.setdefault(name, []).extend(v for v in value.split() if v)
+        if sep:
+            name = key.rsplit(".", 1)[-1].strip()
+            out.setdefault(name, []).extend(v for v in value.strip().strip("'\"").split() if v)
     return out
 
 
@@ -63,51 +57,29 @@ def pip_sources(log: Log) -> PipSources:
     """The indexes and find-links pip is configured with on this machine."""
     listed = run([sys.executable, "-m", "pip", "config", "list"], log=log, capture=True).stdout
     conf = parse_pip_config(listed)
-    index = conf.get("index-url", [])[-1:]
-    if not index:
-        # pip's built-in default index; asked from pip so that no host is written here
-        default = run(
-            [sys.executable, "-c", "from pip._internal.models.index import PyPI; print(PyPI.simple_url)"],
-            log=log, capture=True,
-        ).stdout.strip()
-        index = [default]
-    return PipSources(
-        index_urls=tuple(index + conf.get("extra-index-url", [])),
-        find_links=tuple(conf.get("find-links", [])),
-    )
+    index = conf.get("index-url", [])[-1:] or [PYPI_SIMPLE_ENDPOINT]
+    return PipSources(tuple(index + conf.get("extra-index-url", [])),
+                      tuple(conf.get("find-links", [])))
 
 
-class _Anchors(HTMLParser):
-    """Collects the attributes of every ``<a>`` element of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.anchors: list[dict[str, str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self.anchors.append(dict(attrs))
-
-
-def anchors(html: str) -> list[dict[str, str | None]]:
-    """The attributes of every link of a simple-index page (PEP 503)."""
-    parser = _Anchors()
-    parser.feed(html)
-    parser.close()
-    return parser.anchors
-
-
-def _read(url: str) -> tuple[bytes, str]:
+def read_page(url: str) -> tuple[bytes, str]:
     """Fetch a page; ``file://`` folders are read through their index.html like pip does."""
     parsed = urllib.parse.urlparse(url)
     if parsed.scheme == "file":
         path = Path(urllib.request.url2pathname(parsed.path))
-        if path.is_dir():
-            path = path / "index.html"
-        return path.read_bytes(), "text/html"
+        return (path / "index.html" if path.is_dir() else path).read_bytes(), "text/html"
     req = urllib.request.Request(url, headers={"Accept": _ACCEPT})
     with urllib.request.urlopen(req, timeout=60) as resp:
         return resp.read(), resp.headers.get("Content-Type", "text/html")
+
+
+def parse_page(project: str, page_url: str, body: bytes, content_type: str) -> ProjectPage:
+    """A project page of a simple index, HTML or JSON."""
+    if "json" in content_type:
+        import json
+
+        return ProjectPage.from_json_data(json.loads(body), base_url=page_url)
+    return ProjectPage.from_html(project, body, base_url=page_url)
 
 
 def sdist_matches(filename: str, project: str, version: str) -> bool:
@@ -119,24 +91,9 @@ def sdist_matches(filename: str, project: str, version: str) -> bool:
     return name == canonicalize_name(project) and ver == Version(version)
 
 
-def candidates_from_page(page_url: str, body: bytes, content_type: str, project: str, version: str) -> list[Candidate]:
-    found: list[Candidate] = []
-    if "json" in content_type:
-        for f in json.loads(body).get("files", []):
-            if sdist_matches(f["filename"], project, version):
-                url = urllib.parse.urljoin(page_url, f["url"])
-                found.append(Candidate(url, f["filename"], f.get("hashes", {}).get("sha256")))
-        return found
-    for attrs in anchors(body.decode("utf-8", "replace")):
-        href = attrs.get("href")
-        if not href:
-            continue
-        url, _, fragment = urllib.parse.urljoin(page_url, href).partition("#")
-        filename = urllib.parse.unquote(url.rsplit("/", 1)[-1])
-        if sdist_matches(filename, project, version):
-            sha = fragment.split("=", 1)[1] if fragment.startswith("sha256=") else None
-            found.append(Candidate(url, filename, sha))
-    return found
+def _candidate(pkg: DistributionPackage) -> Candidate:
+    url = pkg.url.partition("#")[0]
+    return Candidate(url, pkg.filename, pkg.digests.get("sha256"))
 
 
 def find_sdist(project: str, version: str, sources: PipSources, log: Log) -> list[Candidate]:
@@ -146,24 +103,24 @@ def find_sdist(project: str, version: str, sources: PipSources, log: Log) -> lis
         path = Path(urllib.request.url2pathname(urllib.parse.urlparse(folder).path)) \
             if folder.startswith("file:") else Path(folder)
         if path.is_dir():
-            for f in sorted(path.iterdir()):
-                if sdist_matches(f.name, project, version):
-                    found.append(Candidate(path.joinpath(f.name).as_uri(), f.name, None))
+            found += [Candidate(path.joinpath(f.name).as_uri(), f.name, None)
+                      for f in sorted(path.iterdir()) if sdist_matches(f.name, project, version)]
     for index in sources.index_urls:
-        page = index.rstrip("/") + "/" + canonicalize_name(project) + "/"
+        page_url = index.rstrip("/") + "/" + canonicalize_name(project) + "/"
         try:
-            body, ctype = _read(page)
+            page = parse_page(project, page_url, *read_page(page_url))
         except (OSError, ValueError) as exc:
-            log.write(f"index {page}: {exc}")
+            log.write(f"index {page_url}: {exc}")
             continue
-        found.extend(candidates_from_page(page, body, ctype, project, version))
+        found += [_candidate(p) for p in page.packages
+                  if sdist_matches(p.filename, project, version)]
     return found
 
 
 def download(url: str, dest: Path) -> None:
     """Copy ``url`` (https or file) to ``dest``."""
-    req = urllib.request.Request(url)
-    with urllib.request.urlopen(req, timeout=120) as resp, dest.open("wb") as out:
+    with urllib.request.urlopen(urllib.request.Request(url), timeout=120) as resp, \
+            dest.open("wb") as out:
         while chunk := resp.read(1 << 20):
             out.write(chunk)
     os.utime(dest)

@@ -77,7 +77,8 @@ class Registry:
             declared = _load_file(path)
             if not declared:
                 raise RecipeError(
-                    f"{path}: declares no recipe (decorate a function with @library or @wheel)"
+                    f"{path}: declares no recipe (decorate a function with @library, @wheel "
+                    "or @toolchain_package, or call pure_wheel(...))"
                 )
             for recipe in declared:
                 if recipe.name in recipes:
@@ -99,9 +100,16 @@ class Registry:
         return registry
 
     def _validate(self) -> None:
+        providers = [r for r in self._recipes.values() if r.provides_python]
+        if len(providers) > 1:
+            raise RecipeError(
+                "two recipes provide the target CPython: "
+                + " and ".join(_where(r) for r in providers)
+            )
         for recipe in self._recipes.values():
+            lib_kind = Kind.TOOLCHAIN if recipe.kind is Kind.TOOLCHAIN else Kind.LIBRARY
             for fld, names, kind in (
-                ("libs", recipe.libs, Kind.LIBRARY),
+                ("libs", recipe.libs, lib_kind),
                 ("build_wheels", recipe.build_wheels, Kind.WHEEL),
             ):
                 for dep in names:
@@ -120,14 +128,19 @@ class Registry:
                             package=recipe.name,
                             step="load",
                         )
-            if recipe.smoke is not None:
-                program = recipe.file.parent / recipe.smoke.program
+            if recipe.test is not None and recipe.test.skip is None:
+                program = recipe.file.parent / recipe.test.program
                 if not program.is_file():
                     raise RecipeError(
-                        f"{_where(recipe)}: field `smoke`: no file {program}",
+                        f"{_where(recipe)}: field `test`: no file {program}",
                         package=recipe.name,
                         step="load",
                     )
+
+    @property
+    def python_provider(self) -> str | None:
+        """The recipe that builds the target CPython (``provides_python``), if any."""
+        return next((r.name for r in self._recipes.values() if r.provides_python), None)
 
     def _suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name, self._recipes, n=3)

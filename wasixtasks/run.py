@@ -61,7 +61,10 @@ class Log:
     path: Path
     step: str = "setup"
     quiet: bool = False
-    _start: float = field(default_factory=time.monotonic)
+    #: (step, seconds) of every finished step, for the log and the closing summary
+    durations: list[tuple[str, float]] = field(default_factory=list)
+    _step_start: float = field(default_factory=time.monotonic)
+    _step_open: bool = False
 
     def open(self, *, truncate: bool = False) -> None:
         """Create the log file (and its folder); ``truncate`` starts a fresh log."""
@@ -75,9 +78,23 @@ class Log:
             fh.write(text if text.endswith("\n") else text + "\n")
 
     def enter(self, step: str) -> None:
-        """Start a new step: recorded in the log so failures can name it."""
+        """Start a new step: recorded in the log so failures can name it; the previous step's
+        duration goes into the log."""
+        self.finish_step()
         self.step = step
+        self._step_start = time.monotonic()
+        self._step_open = True
         self.write(f"=== [{self.package}] step {step} ===")
+
+    def finish_step(self) -> None:
+        """Record how long the current step took (called by ``enter`` and at the end)."""
+        if not self._step_open:
+            return
+        self._step_open = False
+        seconds = time.monotonic() - self._step_start
+        self.durations.append((self.step, seconds))
+        if self.path.exists():
+            self.write(f"=== [{self.package}] step {self.step} took {seconds:.1f}s ===")
 
     def info(self, message: str) -> None:
         """A message for both the console and the log."""
@@ -121,13 +138,14 @@ def run(
     env: Mapping[str, str] | None = None,
     capture: bool = False,
     check: bool = True,
-    stdin_text: str | None = None,
+    pass_fds: Sequence[int] = (),
 ) -> Completed:
     """Run ``argv``; echo it, append its output to ``log`` and raise ``CommandError`` on failure.
 
     ``env`` is the complete environment of the child (callers build it from ``os.environ``);
     ``capture`` returns stdout as text (stderr still goes to the log) for commands whose
-    answer we need, such as ``pkg-config --cflags``.
+    answer we need, such as ``pkg-config --cflags``; ``pass_fds`` are inherited by the child
+    (the jobserver pipe).
     """
     args = [os.fspath(a) for a in argv]
     shown = shlex.join(args)
@@ -145,7 +163,8 @@ def run(
                 env=dict(env) if env is not None else None,
                 stdout=subprocess.PIPE if capture else fh,
                 stderr=fh if capture else subprocess.STDOUT,
-                stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                pass_fds=tuple(pass_fds),
             )
         except FileNotFoundError as exc:
             raise CommandError(
@@ -159,9 +178,7 @@ def run(
                 hint="Run `invoke toolchain.doctor` to see which tools are missing.",
             ) from exc
         try:
-            out, _ = proc.communicate(
-                input=stdin_text.encode() if stdin_text is not None else None
-            )
+            out, _ = proc.communicate()
         except BaseException:
             # Ctrl-C or a cancelled build: never leave an orphaned compiler running.
             proc.kill()

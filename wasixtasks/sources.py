@@ -1,19 +1,22 @@
 """Fetching pristine sources into ``pkgs/<name>.source``.
 
 - Url: looked up by file name in the configured mirror folders, then in the content-addressed
-  download cache (``<cache>/sha256/<hash>/<file>``), and only then downloaded. Every file is
-  verified against the pinned sha256 before it is used.
-- Sdist: fetched with pip (so pip's configured index and credentials apply), then verified.
-- Git: cloned with pygit2 and checked out at the pinned commit.
+  download cache (``<cache>/sha256/<hash>/<file>``), then downloaded from upstream, then taken
+  from its Debian backup. Every file is verified against its pin before it is used; a cached
+  file that fails is moved to the quarantine folder and fetched again.
+- Debian: an orig tarball from Debian's archive (``wasixtasks.debian``), verified by sha256.
+- Sdist: found through pip's configured indexes (``wasixtasks.pyindex``), then verified.
+- Git: cloned from ``git/<name>.git`` of a mirror folder, else from its URL, and checked out
+  at the pinned commit (verified by git's own content addressing).
 - Override: a local folder configured by the user replaces the pinned source, announced loudly.
 
 The pristine tree is imported into a git repository (one commit) so ``.prepared`` can be a
-git worktree of it with the patches as commits, as in the seed's submodule setup.
+git worktree of it with the patches as commits, as in the seed's submodule setup. What was
+actually used (mirror, upstream, Debian backup, substitute, override) is recorded with it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,11 +27,13 @@ from pathlib import Path
 
 import pygit2
 
-from .archive import extract, remove_tree, single_top
-from .config import Config
-from .errors import ChecksumError, SourceError
-from .recipe import Git, Recipe, Sdist, Url
 from . import pyindex
+from .archive import extract, single_top
+from .config import Config
+from .debian import fetch_orig
+from .errors import ChecksumError, SourceError
+from .fsutil import atomic_write, remove_tree, sha256_file
+from .recipe import Debian, Git, Recipe, Sdist, Url
 from .run import Log
 
 #: Author and time of the pristine import commit: fixed so the commit id depends on content only.
@@ -37,27 +42,14 @@ IMPORT_TIME = 946684800
 PIN_FILE = "wasixtasks-pin.json"
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+@dataclass(frozen=True)
+class Fetched:
+    """A verified local file and where it came from (shown in logs, stamps and `list`)."""
 
-
-def tree_fingerprint(folder: Path) -> str:
-    """A cheap fingerprint of a local folder (paths, sizes, mtimes) for override sources."""
-    h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        for name in sorted(filenames):
-            p = Path(dirpath) / name
-            try:
-                st = p.lstat()
-            except OSError:
-                continue
-            h.update(f"{p.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    path: Path
+    origin: str
+    #: set when the file is a declared substitute of the pin (Debian repack, other tarball)
+    substitute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +58,21 @@ class SourceState:
 
     pin: str
     commit: str
+    origin: str = ""
+
+
+def tree_fingerprint(folder: Path) -> str:
+    """A cheap fingerprint of a local folder (paths, sizes, mtimes) for override sources."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != ".git")
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            st = p.lstat()
+            h.update(f"{p.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def source_pin(recipe: Recipe, cfg: Config) -> str:
@@ -80,21 +87,14 @@ def announce_override(recipe: Recipe, cfg: Config, log: Log) -> None:
     """Say loudly, on every build that uses it, that a local folder replaces the pin."""
     override = cfg.overrides.get(recipe.name)
     if override is not None:
-        log.warn(
-            f"SOURCE OVERRIDE: using local folder {override} instead of the pinned "
-            f"{recipe.source.pin()} (configured in {cfg.local_config_path} or pyproject)"
-        )
-
-
-def source_dir(recipe: Recipe, cfg: Config) -> Path:
-    return cfg.pkgs_dir / f"{recipe.name}.source"
+        log.warn(f"SOURCE OVERRIDE: using local folder {override} instead of the pinned "
+                 f"{recipe.source.pin()} (configured in {cfg.local_config_path} or pyproject)")
 
 
 def read_state(src: Path) -> SourceState | None:
-    path = src / ".git" / PIN_FILE
     try:
-        data = json.loads(path.read_text())
-        return SourceState(pin=str(data["pin"]), commit=str(data["commit"]))
+        data = json.loads((src / ".git" / PIN_FILE).read_text())
+        return SourceState(str(data["pin"]), str(data["commit"]), str(data.get("origin", "")))
     except (OSError, ValueError, KeyError):
         return None
 
@@ -102,102 +102,132 @@ def read_state(src: Path) -> SourceState | None:
 # --------------------------------------------------------------------------- downloads
 
 
-def _cache_path(cfg: Config, sha256: str, filename: str) -> Path:
-    return cfg.cache_dir / "sha256" / sha256 / filename
+def _mismatch(what: str, want: str, got: str, log: Log, *, fresh: bool) -> ChecksumError:
+    hint = ("The upstream file changed since it was pinned, or the pin is wrong: compare "
+            "with the project's published checksum before changing sha256= in the recipe."
+            if fresh else None)
+    return ChecksumError(f"sha256 mismatch for {what}: expected {want}, got {got}",
+                         package=log.package, step=log.step, log=log.path, hint=hint)
 
 
-def _verified(path: Path, sha256: str, what: str, log: Log) -> Path:
-    actual = sha256_file(path)
-    if actual != sha256:
-        raise ChecksumError(
-            f"sha256 mismatch for {what}: expected {sha256}, got {actual}",
-            package=log.package,
-            step=log.step,
-            log=log.path,
-            hint="If the new file is trusted, update sha256= in the recipe.",
-        )
-    return path
+def _cached(cfg: Config, sha256: str, log: Log) -> Path | None:
+    """A verified file of the download cache; a corrupted one goes to quarantine."""
+    folder = cfg.layout.downloads / sha256
+    for candidate in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not candidate.is_file() or candidate.name.startswith("."):
+            continue
+        if sha256_file(candidate) == sha256:
+            return candidate
+        jail = cfg.layout.quarantine / f"{sha256}-{os.getpid()}"
+        jail.mkdir(parents=True, exist_ok=True)
+        os.replace(candidate, jail / candidate.name)
+        log.warn(f"cached {candidate.name} failed its sha256 check; moved to {jail} and "
+                 "fetching it again")
+    return None
 
 
-def _store_in_cache(cfg: Config, tmp: Path, sha256: str, filename: str, what: str, log: Log) -> Path:
+def _store(cfg: Config, tmp: Path, sha256: str, filename: str, what: str, log: Log) -> Path:
     """Verify a freshly fetched file and move it into the cache under its final name."""
-    try:
-        _verified(tmp, sha256, what, log)
-    except ChecksumError:
+    actual = sha256_file(tmp)
+    if actual != sha256:
         tmp.unlink(missing_ok=True)
-        raise
-    final = _cache_path(cfg, sha256, filename)
+        raise _mismatch(what, sha256, actual, log, fresh=True)
+    final = cfg.layout.downloads / sha256 / filename
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, final)
     return final
 
 
-def fetch_url(source: Url, cfg: Config, log: Log) -> Path:
-    """The verified local copy of a pinned URL: mirror, then cache, then download."""
-    name = source.filename
-    for mirror in cfg.mirror_dirs:
-        candidate = mirror / name
-        if candidate.is_file():
-            log.info(f"using {candidate} from the mirror folder")
-            return _verified(candidate, source.sha256, str(candidate), log)
-    cached = _cache_path(cfg, source.sha256, name)
-    if cached.is_file():
-        return _verified(cached, source.sha256, str(cached), log)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    for stale in cached.parent.glob(f".{name}.partial-*"):
-        stale.unlink(missing_ok=True)  # a download killed in an earlier run
-    tmp = cached.with_name(f".{name}.partial-{os.getpid()}")
-    log.info(f"downloading {source.url}")
+def _download(url: str, cfg: Config, sha256: str, filename: str, log: Log) -> Path:
+    folder = cfg.layout.downloads / sha256
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{filename}.{os.getpid()}.partial"
+    log.info(f"downloading {url}")
     try:
-        with urllib.request.urlopen(source.url, timeout=60) as resp, tmp.open("wb") as out:
+        with urllib.request.urlopen(url, timeout=60) as resp, tmp.open("wb") as out:
             shutil.copyfileobj(resp, out)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         tmp.unlink(missing_ok=True)
-        mirrors = ", ".join(str(m) for m in cfg.mirror_dirs) or "none configured"
-        raise SourceError(
-            f"cannot download {source.url}: {exc}",
-            package=log.package,
-            step=log.step,
-            log=log.path,
-            hint=f"Put {name} into a mirror folder (mirrors: {mirrors}) or configure an override.",
-        ) from exc
-    return _store_in_cache(cfg, tmp, source.sha256, name, source.url, log)
+        raise SourceError(f"cannot download {url}: {exc}", package=log.package,
+                          step=log.step, log=log.path) from exc
+    return _store(cfg, tmp, sha256, filename, url, log)
+
+
+def fetch_debian(deb: Debian, sha256: str, cfg: Config, log: Log) -> Path:
+    """The verified orig tarball of ``deb`` with ``sha256`` (cache, else Debian's archive)."""
+    cached = _cached(cfg, sha256, log)
+    if cached is not None:
+        return cached
+    orig = fetch_orig(deb, cfg.layout.debian, log, want_sha256=sha256)
+    tmp = orig.with_name(f".{orig.name}.{os.getpid()}.partial")
+    shutil.copyfile(orig, tmp)
+    return _store(cfg, tmp, sha256, orig.name, f"Debian's {orig.name}", log)
+
+
+def fetch_url(source: Url, cfg: Config, log: Log) -> Fetched:
+    """The verified local copy of a pinned URL: mirror, cache, upstream, then Debian."""
+    name = source.filename
+    for mirror in cfg.mirror_dirs:
+        for candidate in (mirror / name, mirror / "tarballs" / name):
+            if candidate.is_file():
+                if sha256_file(candidate) == source.sha256:
+                    return Fetched(candidate, f"mirror {candidate}")
+                log.warn(f"{candidate} in the mirror does not have the pinned sha256; ignored")
+    cached = _cached(cfg, source.sha256, log)
+    if cached is not None:
+        return Fetched(cached, "download cache")
+    backup = source.backup
+    problems: list[str] = []
+    if backup is None or not cfg.prefer_backup:
+        try:
+            return Fetched(_download(source.url, cfg, source.sha256, name, log), source.url)
+        except ChecksumError:
+            raise
+        except SourceError as exc:
+            problems.append(exc.message)
+            if backup is not None:
+                log.info(f"upstream unreachable; trying the Debian backup {backup.package}")
+    if backup is not None:
+        want = backup.sha256 or source.sha256
+        path = fetch_debian(backup, want, cfg, log)
+        if backup.sha256 is None or backup.sha256 == source.sha256:
+            return Fetched(path, f"Debian {backup.package} {backup.version} (identical to the pin)")
+        note = (f"Debian's {path.name} ({backup.package} {backup.version}, sha256 "
+                f"{backup.sha256[:16]}...) in place of {name}")
+        return Fetched(path, f"Debian {backup.package} {backup.version}", substitute=note)
+    mirrors = ", ".join(str(m) for m in cfg.mirror_dirs) or "none configured"
+    raise SourceError(problems[0], package=log.package, step=log.step, log=log.path,
+                      hint=f"Put {name} into a mirror folder (mirrors: {mirrors}), declare a "
+                      "Debian backup in the recipe, or configure an override.")
 
 
 def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
     """The verified sdist of ``source.project==version``: cache, mirror, then pip's indexes."""
-    folder = cfg.cache_dir / "sha256" / source.sha256
-    if folder.is_dir():
-        for candidate in sorted(folder.iterdir()):
-            if candidate.is_file() and not candidate.name.startswith("."):
-                return _verified(candidate, source.sha256, str(candidate), log)
+    cached = _cached(cfg, source.sha256, log)
+    if cached is not None:
+        return cached
     for mirror in cfg.mirror_dirs:
-        if not mirror.is_dir():
-            continue
-        for candidate in sorted(mirror.iterdir()):
-            # only files named as this sdist are hashed, not the whole mirror
-            if candidate.is_file() and pyindex.sdist_matches(candidate.name, source.project, version):
-                if sha256_file(candidate) == source.sha256:
-                    log.info(f"using {candidate} from the mirror folder")
-                    return candidate
+        for candidate in sorted(mirror.iterdir()) if mirror.is_dir() else []:
+            if (candidate.is_file()
+                    and pyindex.sdist_matches(candidate.name, source.project, version)
+                    and sha256_file(candidate) == source.sha256):
+                log.info(f"using {candidate} from the mirror folder")
+                return candidate
     offers = pyindex.find_sdist(source.project, version, pyindex.pip_sources(log), log)
     if not offers:
-        raise SourceError(
-            f"no sdist of {source.project}=={version} on pip's configured indexes",
-            package=log.package, step=log.step, log=log.path,
-            hint="Check `pip config list`, or put the sdist into a mirror folder.",
-        )
-    # Prefer the file the index itself says has our hash; else try them in order.
-    offers.sort(key=lambda c: c.sha256 != source.sha256)
-    cfg.cache_dir.mkdir(parents=True, exist_ok=True)
+        raise SourceError(f"no sdist of {source.project}=={version} on pip's configured indexes",
+                          package=log.package, step=log.step, log=log.path,
+                          hint="Check `pip config list`, or put the sdist into a mirror folder.")
+    offers.sort(key=lambda c: c.sha256 != source.sha256)  # the file the index says is ours first
     last: SourceError | None = None
     for offer in offers:
-        tmp = cfg.cache_dir / f".{offer.filename}.partial-{os.getpid()}"
+        tmp = cfg.layout.downloads / f".{offer.filename}.{os.getpid()}.partial"
+        tmp.parent.mkdir(parents=True, exist_ok=True)
         log.info(f"downloading {offer.filename} from pip's index")
         log.write(f"url: {offer.url}")
         try:
             pyindex.download(offer.url, tmp)
-            return _store_in_cache(cfg, tmp, source.sha256, offer.filename, offer.filename, log)
+            return _store(cfg, tmp, source.sha256, offer.filename, offer.filename, log)
         except ChecksumError as exc:
             last = exc
         except (OSError, ValueError) as exc:
@@ -217,93 +247,100 @@ def commit_tree(repo: pygit2.Repository, message: str, parents: list[pygit2.Oid]
     workdir = Path(repo.workdir)
     for dirpath, dirnames, filenames in os.walk(workdir):
         dirnames[:] = [d for d in dirnames if d != ".git"]
-        # os.walk does not list symlinks to folders as files; git tracks them as links.
-        for d in list(dirnames):
+        for d in list(dirnames):  # git tracks symlinks to folders as links
             if (Path(dirpath) / d).is_symlink():
                 filenames.append(d)
                 dirnames.remove(d)
         for name in filenames:
-            rel = (Path(dirpath) / name).relative_to(workdir).as_posix()
-            index.add(rel)
+            index.add((Path(dirpath) / name).relative_to(workdir).as_posix())
     index.write()
-    tree = index.write_tree()
     sig = pygit2.Signature(*IMPORT_SIGNATURE, IMPORT_TIME, 0)
-    return repo.create_commit("HEAD", sig, sig, message, tree, parents)
+    return repo.create_commit("HEAD", sig, sig, message, index.write_tree(), parents)
 
 
-def _import_tree(top: Path, recipe: Recipe, pin: str) -> str:
-    repo = pygit2.init_repository(str(top), initial_head="upstream")
-    oid = commit_tree(repo, f"upstream {recipe.name} {recipe.version}\n\n{pin}\n", [])
-    return str(oid)
+def _git_tree(source: Git, cfg: Config, top: Path, log: Log) -> str:
+    """Clone ``source`` into ``top`` at its commit; returns where it came from."""
+    origin = source.url
+    for mirror in cfg.mirror_dirs:
+        for candidate in (mirror / "git" / f"{source.repo_name}.git",
+                          mirror / f"{source.repo_name}.git"):
+            if candidate.is_dir():
+                origin = str(candidate)
+                break
+        if origin != source.url:
+            break
+    log.info(f"cloning {origin} at {source.commit}")
+    try:
+        repo = pygit2.clone_repository(origin, str(top))
+        commit = repo.revparse_single(source.commit)
+        repo.checkout_tree(commit)  # type: ignore[no-untyped-call]
+        repo.set_head(commit.id)
+    except (pygit2.GitError, KeyError, ValueError) as exc:
+        raise SourceError(f"cannot clone {origin} at {source.commit}: {exc}",
+                          package=log.package, step=log.step, log=log.path) from exc
+    return f"git {origin}"
 
 
-def _write_state(src: Path, state: SourceState) -> None:
-    path = src / ".git" / PIN_FILE
-    tmp = path.with_suffix(".partial")
-    tmp.write_text(json.dumps({"pin": state.pin, "commit": state.commit}))
-    os.replace(tmp, path)
+def _fetch_archive(recipe: Recipe, cfg: Config, log: Log) -> Fetched:
+    source = recipe.source
+    if isinstance(source, Url):
+        return fetch_url(source, cfg, log)
+    if isinstance(source, Debian):
+        assert source.sha256 is not None
+        return Fetched(fetch_debian(source, source.sha256, cfg, log),
+                       f"Debian {source.package} {source.version}")
+    assert isinstance(source, Sdist)
+    return Fetched(fetch_sdist(source, recipe.version, cfg, log), "pip's index")
 
 
 def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceState]:
     """Make ``pkgs/<name>.source`` hold the pinned (or overridden) source; reuse it if it does."""
-    src = source_dir(recipe, cfg)
+    src = cfg.layout.package(recipe.name).source
     pin = source_pin(recipe, cfg)
     state = read_state(src)
     if state is not None and state.pin == pin:
         return src, state
     override = cfg.overrides.get(recipe.name)
-    partial = cfg.pkgs_dir / f"{recipe.name}.source.partial"
+    partial = src.with_name(src.name + ".partial")
     remove_tree(partial)
-    cfg.pkgs_dir.mkdir(parents=True, exist_ok=True)
+    partial.mkdir(parents=True)
     try:
         if override is not None:
-            log.info(f"importing the override folder {override}")
             if not override.is_dir():
-                raise SourceError(
-                    f"override folder {override} does not exist",
-                    package=recipe.name, step=log.step, log=log.path,
-                )
+                raise SourceError(f"override folder {override} does not exist",
+                                  package=recipe.name, step=log.step, log=log.path)
+            log.info(f"importing the override folder {override}")
             top = partial / "tree"
             shutil.copytree(override, top, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+            origin = f"override {override}"
         elif isinstance(recipe.source, Git):
             top = partial / "tree"
-            log.info(f"cloning {recipe.source.url} at {recipe.source.commit}")
-            try:
-                repo = pygit2.clone_repository(recipe.source.url, str(top))
-                commit = repo.revparse_single(recipe.source.commit)
-                repo.checkout_tree(commit)  # type: ignore[no-untyped-call]
-                repo.set_head(commit.id)
-            except (pygit2.GitError, KeyError, ValueError) as exc:
-                raise SourceError(
-                    f"cannot clone {recipe.source.url} at {recipe.source.commit}: {exc}",
-                    package=recipe.name, step=log.step, log=log.path,
-                ) from exc
+            origin = _git_tree(recipe.source, cfg, top, log)
         else:
-            if isinstance(recipe.source, Url):
-                archive = fetch_url(recipe.source, cfg, log)
-            else:
-                archive = fetch_sdist(recipe.source, recipe.version, cfg, log)
-            log.info(f"extracting {archive.name}")
-            extract(archive, partial / "x")
+            fetched = _fetch_archive(recipe, cfg, log)
+            if fetched.substitute:
+                log.warn(f"SOURCE SUBSTITUTE: {fetched.substitute}")
+            source = recipe.source
+            subdirs = source.subdirs if isinstance(source, (Url, Debian)) else ()
+            exclude = source.exclude if isinstance(source, (Url, Debian)) else ()
+            log.info(f"extracting {fetched.path.name}"
+                     + (f" ({', '.join(subdirs)} only)" if subdirs else ""))
+            extract(fetched.path, partial / "x", subdirs=subdirs, exclude=exclude)
             top = single_top(partial / "x")
+            origin = fetched.substitute or fetched.origin
         if isinstance(recipe.source, Git) and override is None:
             commit_id = str(pygit2.Repository(str(top)).head.target)
         else:
-            commit_id = _import_tree(top, recipe, pin)
-        new_state = SourceState(pin=pin, commit=commit_id)
-        _write_state(top, new_state)
+            repo = pygit2.init_repository(str(top), initial_head="upstream")
+            commit_id = str(commit_tree(repo, f"upstream {recipe.name} {recipe.version}\n\n"
+                                              f"{pin}\n{origin}\n", []))
+        new_state = SourceState(pin, commit_id, origin)
+        atomic_write(top / ".git" / PIN_FILE, json.dumps(new_state.__dict__))
         remove_tree(src)
         os.replace(top, src)
-        _fix_worktree_links(src)
+        repo = pygit2.Repository(str(src))
+        for name in repo.list_worktrees():  # a moved repository forgets its worktrees
+            repo.lookup_worktree(name).prune(True)
     finally:
         remove_tree(partial)
     return src, new_state
-
-
-def _fix_worktree_links(src: Path) -> None:
-    """A moved repository forgets its worktrees; prune their records (they are recreated)."""
-    repo = pygit2.Repository(str(src))
-    for name in repo.list_worktrees():
-        wt = repo.lookup_worktree(name)
-        wt.prune(True)
-

@@ -1,28 +1,24 @@
-"""Per-package sysroots and installing library artifacts into a sysroot.
+"""Per-package sysroots: a build sees exactly the libraries it declares.
 
-A package builds against ``pkgs/<name>.sysroot``, made fresh from the artifacts of the
-libraries it declares (and theirs, transitively), so it cannot pick up a library it did not
-declare. ``install_libs`` unpacks artifacts into a user's sysroot with a record per library
+``pkgs/<name>.sysroot`` is recreated for every build from the artifacts of the package's
+libraries (and their libraries), as the seed's ``pkgs/X.sysroot`` rule does. Installing an
+artifact records its files under ``.wasixtasks/installed/<name>.json`` in the destination,
 so a reinstall replaces exactly the files of the previous version.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from .archive import remove_tree, unpack_into
-from .config import Config
+from .archive import unpack_into
 from .errors import BuildError
+from .fsutil import atomic_write, fresh_dir
+from .layout import INCLUDEDIR, LIBDIR, Layout
 from .recipe import Kind, Recipe
 from .registry import Registry
 
 RECORD_DIR = ".wasixtasks/installed"
-
-
-def artifact_path(cfg: Config, name: str) -> Path:
-    return cfg.artifacts_dir / f"{name}.tar.xz"
 
 
 def library_closure(registry: Registry, recipe: Recipe) -> list[str]:
@@ -30,11 +26,10 @@ def library_closure(registry: Registry, recipe: Recipe) -> list[str]:
     order: list[str] = []
 
     def visit(name: str) -> None:
-        if name in order:
-            return
-        for dep in registry.get(name).libs:
-            visit(dep)
-        order.append(name)
+        if name not in order:
+            for dep in registry.get(name).libs:
+                visit(dep)
+            order.append(name)
 
     for lib in recipe.libs:
         visit(lib)
@@ -48,29 +43,27 @@ def install_one(archive: Path, dest: Path, name: str) -> list[str]:
         for rel in json.loads(record.read_text()).get("files", []):
             (dest / rel).unlink(missing_ok=True)
     files = unpack_into(archive, dest)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    tmp = record.with_name(record.name + ".partial")
-    tmp.write_text(json.dumps({"name": name, "archive": archive.name, "files": files}, indent=1))
-    os.replace(tmp, record)
+    atomic_write(record, json.dumps({"name": name, "archive": archive.name, "files": files},
+                                    indent=1))
     return files
 
 
-def assemble(registry: Registry, recipe: Recipe, cfg: Config) -> Path:
+def require_artifact(layout: Layout, name: str, *, needed_by: str, step: str) -> Path:
+    archive = layout.package(name).library_artifact
+    if not archive.is_file():
+        raise BuildError(f"library {name} has no artifact {archive}; build it first",
+                         package=needed_by, step=step)
+    return archive
+
+
+def assemble(registry: Registry, recipe: Recipe, layout: Layout) -> Path:
     """Create ``pkgs/<name>.sysroot`` from the artifacts of the package's libraries."""
-    sysroot = cfg.pkgs_dir / f"{recipe.name}.sysroot"
-    remove_tree(sysroot)
-    (sysroot / "usr/local/include").mkdir(parents=True)
-    (sysroot / "usr/local/lib/wasm32-wasi/pkgconfig").mkdir(parents=True)
+    sysroot = fresh_dir(layout.package(recipe.name).sysroot)
+    (sysroot / INCLUDEDIR.lstrip("/")).mkdir(parents=True)
+    (sysroot / LIBDIR.lstrip("/") / "pkgconfig").mkdir(parents=True)
+    if recipe.kind is Kind.TOOLCHAIN:
+        return sysroot
     for name in library_closure(registry, recipe):
-        dep = registry.get(name)
-        if dep.kind is not Kind.LIBRARY:
-            continue
-        archive = artifact_path(cfg, name)
-        if not archive.is_file():
-            raise BuildError(
-                f"library {name} has no artifact {archive}; build it first",
-                package=recipe.name,
-                step="sysroot",
-            )
+        archive = require_artifact(layout, name, needed_by=recipe.name, step="sysroot")
         install_one(archive, sysroot, name)
     return sysroot

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..toolchain import INCLUDEDIR, LIBDIR, PREFIX
+from ..layout import INCLUDEDIR, LIBDIR, PREFIX
 
 _VAR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)=(.*)$")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_.]*):\s?(.*)$")

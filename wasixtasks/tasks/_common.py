@@ -12,9 +12,9 @@ from invoke.exceptions import Exit
 
 from ..config import Config, load_config
 from ..errors import WasixError
+from ..pipelines.common import Engine
 from ..registry import Registry
 from ..run import console
-from ..toolchain import Toolchain, active_toolchain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,14 +23,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Project:
     cfg: Config
     registry: Registry
+    engine: Engine
 
     @classmethod
     def load(cls) -> Project:
         cfg = load_config()
-        return cls(cfg, Registry.load(cfg))
+        registry = Registry.load(cfg)
+        return cls(cfg, registry, Engine.load(cfg, registry))
 
-    def toolchain(self) -> Toolchain:
-        return active_toolchain(self.cfg)
+    def jobs(self, value: int) -> int:
+        """`-j`: the task's value, else the configured default."""
+        return value or self.cfg.jobs
 
 
 def reports_errors(fn: F) -> F:

@@ -5,39 +5,43 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
-from .. import commands
+from ..commands.build import build, require_kind
 from ..recipe import Kind
-from ._common import Project, reports_errors
+from ._common import Project, reports_errors, split_names
 
 _HELP = {
-    "jobs": "packages built in parallel (default: 1)",
+    "jobs": "job slots shared by packages and their builds (default: `jobs` setting, 1)",
     "keep_going": "build everything not blocked by a failure",
     "force": "rebuild the named package(s) even when up to date",
 }
 
 
-@task(help={"name": "library recipe name, e.g. zlib", **_HELP})
+@task(positional=["name"], help={"name": "library recipe name(s), e.g. zlib", **_HELP})
 @reports_errors
-def lib(c: Context, name: str, jobs: int = 1, keep_going: bool = False, force: bool = False) -> None:
-    """Build one C library (and the libraries it links) into artifacts/<name>.tar.xz."""
+def lib(c: Context, name: str, jobs: int = 0, keep_going: bool = False, force: bool = False) -> None:
+    """Build C libraries (and what they link) into artifacts/<name>.tar.xz."""
     p = Project.load()
-    commands.require_kind(p.registry.get(name), Kind.LIBRARY)
-    commands.build(p.registry, p.cfg, p.toolchain(), [name], jobs=jobs, keep_going=keep_going, force=force)
+    names = split_names(name)
+    for n in names:
+        require_kind(p.registry.get(n), Kind.LIBRARY, Kind.TOOLCHAIN)
+    build(p.engine, names, jobs=p.jobs(jobs), keep_going=keep_going, force=force)
 
 
-@task(help={"name": "wheel recipe name, e.g. numpy", **_HELP})
+@task(positional=["name"], help={"name": "wheel recipe name(s), e.g. numpy", **_HELP})
 @reports_errors
-def wheel(c: Context, name: str, jobs: int = 1, keep_going: bool = False, force: bool = False) -> None:
-    """Build one Python package into a wasm32 wheel in artifacts/ (dependencies first)."""
+def wheel(c: Context, name: str, jobs: int = 0, keep_going: bool = False, force: bool = False) -> None:
+    """Build Python packages into WASIX wheels in artifacts/ (dependencies first)."""
     p = Project.load()
-    commands.require_kind(p.registry.get(name), Kind.WHEEL)
-    commands.build(p.registry, p.cfg, p.toolchain(), [name], jobs=jobs, keep_going=keep_going, force=force)
+    names = split_names(name)
+    for n in names:
+        require_kind(p.registry.get(n), Kind.WHEEL)
+    build(p.engine, names, jobs=p.jobs(jobs), keep_going=keep_going, force=force)
 
 
-@task(name="all", help={**_HELP, "kind": "only `library` or `wheel` recipes"})
+@task(name="all", help={**_HELP, "kind": "only `library`, `wheel` or `toolchain` recipes"})
 @reports_errors
-def all_(c: Context, jobs: int = 1, keep_going: bool = False, force: bool = False, kind: str = "") -> None:
+def all_(c: Context, jobs: int = 0, keep_going: bool = False, force: bool = False, kind: str = "") -> None:
     """Build every recipe; up-to-date packages are skipped, the run ends with a summary."""
     p = Project.load()
     names = p.registry.names(Kind(kind) if kind else None)
-    commands.build(p.registry, p.cfg, p.toolchain(), names, jobs=jobs, keep_going=keep_going, force=force)
+    build(p.engine, names, jobs=p.jobs(jobs), keep_going=keep_going, force=force)

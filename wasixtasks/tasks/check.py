@@ -8,6 +8,7 @@ from invoke.context import Context
 from invoke.tasks import task
 
 from ..checks import check_shared_libs
+from ..symbols import check_symbols
 from ..errors import CheckError
 from ..run import console
 from ._common import Project, reports_errors
@@ -36,3 +37,34 @@ def shared_libs(c: Context, path: str, allow: str = "") -> None:
             hint="Bundle the library in the wheel, link it statically (static_libs=True), or "
             "add it to allowed-shared-libs in [tool.wasixtasks].",
         )
+
+
+@task(positional=["path"], help={
+    "path": "a folder, wheel or .so, e.g. artifacts/",
+    "interpreter": "the main module the side modules load into (default: the target CPython's "
+                   "python.wasm)",
+    "allow": "symbol name patterns that may stay unresolved, comma-separated",
+})
+@reports_errors
+def symbols(c: Context, path: str, interpreter: str = "", allow: str = "") -> None:
+    """Resolve every import of every wasm side module against the interpreter's exports and
+    its needed libraries; fail on any unresolved symbol (it would fail at import time)."""
+    p = Project.load()
+    main = Path(interpreter) if interpreter else None
+    if main is None:
+        py = p.engine.target_python(needed_by="check")
+        if py is None or py.python_wasm is None:
+            raise CheckError("no target CPython to check against", step="symbols",
+                             hint="Run `invoke toolchain.setup`, or pass --interpreter.")
+        main = py.python_wasm
+    report = check_symbols(Path(path), main, allowed=[a for a in allow.split(",") if a])
+    for line in report.lines():
+        console(line)
+    console(f"{report.modules} wasm side module(s) checked against {main.name}, "
+            f"{len(report.unresolved)} unresolved import(s)")
+    if report.unresolved:
+        first = report.unresolved[0]
+        raise CheckError(f"{first.where} imports {first.module}.{first.name}, which nothing "
+                         "exports", step="symbols",
+                         hint="Link the library that defines it (statically), bundle the "
+                         "shared library that exports it, or fix the extension's sources.")

@@ -8,11 +8,9 @@ from pathlib import Path
 from invoke.context import Context
 from invoke.tasks import task
 
-from .. import commands
+from ..commands.install import install_libs, install_wheels
 from ..errors import ConfigError
 from ..recipe import Kind
-from ..run import Log, console
-from ..wheels import install_wheel
 from ._common import Project, reports_errors, split_names
 
 
@@ -27,8 +25,9 @@ def libs(c: Context, name: str = "", dest: str = "") -> None:
     target = dest or os.environ.get("WASIX_SYSROOT", "")
     if not target:
         raise ConfigError("no sysroot given: pass --dest or set WASIX_SYSROOT", step="install")
-    names = split_names(name) or [n for n in p.registry.names(Kind.LIBRARY) if (p.cfg.artifacts_dir / f"{n}.tar.xz").is_file()]
-    commands.install_libs(p.registry, p.cfg, names, Path(target).resolve())
+    names = split_names(name) or [n for n in p.registry.names(Kind.LIBRARY)
+                                  if p.cfg.layout.package(n).library_artifact.is_file()]
+    install_libs(p.engine, names, Path(target).resolve())
 
 
 @task(iterable=["wheel"], help={
@@ -40,7 +39,4 @@ def wheels(c: Context, dest: str, wheel: list[str]) -> None:
     """Install wheels into a site-packages with a correct RECORD (bad wheels are refused)."""
     p = Project.load()
     files = [Path(w) for w in wheel] or sorted(p.cfg.artifacts_dir.glob("*.whl"))
-    log = Log("install", p.cfg.pkgs_dir / "install.log")
-    for path in files:
-        installed = install_wheel(path, Path(dest).resolve(), log=log)
-        console(f"installed {path.name}: {len(installed)} files")
+    install_wheels(p.engine, files, Path(dest).resolve())

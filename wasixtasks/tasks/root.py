@@ -5,7 +5,8 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
-from .. import commands
+from ..commands.clean import clean as clean_packages
+from ..commands.query import graph_text, package_table
 from ..run import console
 from ._common import Project, reports_errors, split_names
 
@@ -13,28 +14,27 @@ from ._common import Project, reports_errors, split_names
 @task(name="list")
 @reports_errors
 def list_(c: Context) -> None:
-    """List every recipe: kind, version, whether it is up to date, what it depends on."""
-    p = Project.load()
-    console(commands.package_table(p.registry, p.cfg, p.toolchain()))
+    """List every recipe: kind, version, state, dependencies, and the source actually built."""
+    console(package_table(Project.load().engine))
 
 
-@task(help={"name": "limit to these packages (comma-separated) and their dependencies",
-                              "dot": "print Graphviz dot instead of the build order"})
+@task(positional=["name"], help={"name": "limit to these packages (comma-separated) and their dependencies",
+                                 "dot": "print Graphviz dot instead of the build order"})
 @reports_errors
 def graph(c: Context, name: str = "", dot: bool = False) -> None:
     """Print the dependency graph in build order (or as dot)."""
-    p = Project.load()
-    console(commands.graph_text(p.registry, split_names(name), dot=dot))
+    console(graph_text(Project.load().engine, split_names(name), dot=dot))
 
 
-@task(help={
+@task(positional=["name"], help={
     "name": "package(s) to clean, comma-separated (default: all)",
-    "prepared": "also remove .source and .prepared (refuses nothing: unexported work is lost)",
+    "prepared": "also remove .source and .prepared (unexported work in them is lost)",
     "artifacts": "also remove the package's artifacts",
 })
 @reports_errors
 def clean(c: Context, name: str = "", prepared: bool = False, artifacts: bool = False) -> None:
     """Remove work folders, logs and stamps (the next build starts from the prepared tree)."""
     p = Project.load()
-    removed = commands.clean(p.registry, p.cfg, split_names(name) or p.registry.names(), prepared=prepared, artifacts=artifacts)
+    removed = clean_packages(p.registry, p.cfg, split_names(name) or p.registry.names(),
+                             prepared=prepared, artifacts=artifacts)
     console(f"removed {len(removed)} path(s)")

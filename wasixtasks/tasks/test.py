@@ -1,17 +1,31 @@
-"""test.*: run packages' smoke tests on the toolchain's runner."""
+"""test.*: package tests run under Wasmer."""
 
 from __future__ import annotations
 
 from invoke.context import Context
 from invoke.tasks import task
 
-from .. import commands
+from ..commands.test import test_all, test_one
+from ..recipe import Kind
 from ._common import Project, reports_errors
 
 
-@task(help={"name": "library recipe with a smoke test"})
+@task(positional=["name"], help={"name": "library (or toolchain package) with a test"})
 @reports_errors
 def lib(c: Context, name: str) -> None:
-    """Compile the library's smoke program against its artifact and run it (wasmtime/wasmer)."""
-    p = Project.load()
-    commands.smoke_test(p.registry, p.cfg, p.toolchain(), name)
+    """Compile the library's test program against its artifact and run it under Wasmer."""
+    test_one(Project.load().engine, name, Kind.LIBRARY, Kind.TOOLCHAIN)
+
+
+@task(positional=["name"], help={"name": "wheel recipe with a test script"})
+@reports_errors
+def wheel(c: Context, name: str) -> None:
+    """Install the wheel (and the wheels it needs) and run its test with the WASIX CPython."""
+    test_one(Project.load().engine, name, Kind.WHEEL)
+
+
+@task(name="all")
+@reports_errors
+def all_(c: Context) -> None:
+    """Run every package's test and print a table."""
+    test_all(Project.load().engine)

@@ -1,35 +1,31 @@
-"""toolchain.*: install the stand-in toolchain; diagnose the active profile."""
+"""toolchain.*: build and install the WASIX toolchain; diagnose what is there."""
 
 from __future__ import annotations
 
 from invoke.context import Context
-from invoke.tasks import task
 from invoke.exceptions import Exit
+from invoke.tasks import task
 
-from .. import commands
-from ..config import load_config
+from ..commands.toolchain import doctor as doctor_report, setup as setup_toolchain
 from ..run import console
-from ..setup_standin import setup_standin
-from ..toolchain import active_toolchain
-from ._common import reports_errors
+from ._common import Project, reports_errors
 
 
-@task(help={"force": "reinstall everything"})
+@task(help={"jobs": "job slots (default: `jobs` setting)"})
 @reports_errors
-def setup(c: Context, force: bool = False) -> None:
-    """Install the stand-in toolchain from PyPI into .toolchain/ (zig, wasmtime, WASI CPython)."""
-    cfg = load_config()
-    setup_standin(cfg, force=force)
-    ok, report = commands.doctor(cfg, active_toolchain(cfg.with_(toolchain="stand-in")))
-    console(report)
+def setup(c: Context, jobs: int = 0) -> None:
+    """Build wasix-libc, compiler-rt, libcxx and the WASIX CPython from source (or reuse them
+    from the cache outside the checkout, keyed by their inputs)."""
+    p = Project.load()
+    setup_toolchain(p.engine, jobs=p.jobs(jobs))
 
 
 @task
 @reports_errors
 def doctor(c: Context) -> None:
-    """Say which toolchain profile is active, what it found, what is missing and the fix."""
-    cfg = load_config()
-    ok, report = commands.doctor(cfg, active_toolchain(cfg))
+    """Say which toolchain is active, what was found, what is missing and the fix."""
+    p = Project.load()
+    ok, report = doctor_report(p.engine)
     console(report)
     if not ok:
         raise Exit(code=9)

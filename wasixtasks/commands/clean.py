@@ -1,0 +1,33 @@
+"""`invoke clean`: remove a package's work folders (and, when asked, sources and artifacts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from ..fsutil import remove_tree
+from ..registry import Registry
+from ..config import Config
+
+
+def clean(registry: Registry, cfg: Config, names: Iterable[str], *, prepared: bool = False,
+          artifacts: bool = False) -> list[Path]:
+    """Remove work folders (build, lib, sysroot, logs, stamps); optionally source/prepared
+    and artifacts. Prepared trees may hold unexported work: only with ``prepared``."""
+    removed: list[Path] = []
+    for name in names:
+        recipe = registry.get(name)
+        paths = cfg.layout.package(name)
+        doomed = paths.work_entries(sources=prepared)
+        if artifacts:
+            doomed.append(paths.library_artifact)
+            project = canonicalize_name(recipe.project)
+            doomed += [w for w in cfg.artifacts_dir.glob("*.whl")
+                       if canonicalize_name(w.name.split("-", 1)[0]) == project]
+        for path in doomed:
+            if path.exists() or path.is_symlink():
+                remove_tree(path)
+                removed.append(path)
+    return removed

@@ -1,0 +1,43 @@
+"""`invoke test.lib`, `test.wheel`, `test.all`: package tests under Wasmer."""
+
+from __future__ import annotations
+
+from ..errors import CheckError, WasixError
+from ..pipelines.common import Engine
+from ..recipe import Kind
+from ..run import console
+from ..testing import TestResult, run_test, table
+from .build import require_kind
+
+
+def test_one(engine: Engine, name: str, *kinds: Kind) -> TestResult:
+    """Run one package's test; print its output and a result line; raise if it failed."""
+    require_kind(engine.registry.get(name), *kinds)
+    result = run_test(engine, name)
+    if result.output:
+        console(result.output.rstrip())
+    console(f"[{name}] test {result.status}: {result.detail} (log: {result.log})")
+    if not result.ok:
+        raise CheckError(f"test {result.status}: {result.detail}", package=name, step="test",
+                         log=result.log)
+    return result
+
+
+def test_all(engine: Engine) -> list[TestResult]:
+    """Every package's test (built packages only), then a table; raise if any failed."""
+    results = []
+    for recipe in engine.registry:
+        if recipe.test is None:
+            continue
+        try:
+            results.append(run_test(engine, recipe.name))
+        except WasixError as exc:  # no artifact, a compile error: this test failed
+            results.append(TestResult(recipe.name, recipe.kind.value, "failed",
+                                      detail=exc.message, log=exc.log))
+    console(table(results))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise CheckError(f"{len(failed)} test(s) failed, first: {failed[0].name}: "
+                         f"{failed[0].detail}", package=failed[0].name, step="test",
+                         log=failed[0].log)
+    return results

@@ -1,0 +1,67 @@
+"""The scheduler's job for one package: up to date, restored from the shared artifact cache,
+or built by its kind's pipeline; then stamped and stored in the cache.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+
+from .errors import WasixError
+from .pipelines import stamps
+from .pipelines.common import Engine
+from .pipelines.library import Built, Slots, build_library
+from .pipelines.wheel import build_wheel, remove_older_wheels
+from .recipe import Kind
+from .run import Log, console
+from .scheduler import JobFn, Outcome, Slot, Status
+
+
+def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = False) -> JobFn:
+    """The job function ``run_graph`` calls for each package of ``engine``'s graph."""
+    cfg = engine.cfg
+
+    def job(name: str, slot: Slot) -> Outcome:
+        recipe = engine.registry.get(name)
+        paths = cfg.layout.package(name)
+        inputs = engine.input_hash(name)
+        if name not in force:
+            artifact = stamps.is_current(stamps.read_stamp(paths.stamp), inputs, cfg.root)
+            if artifact is not None:
+                return Outcome(name, Status.UP_TO_DATE, log=paths.log, artifact=artifact)
+            restored = stamps.restore(cfg, name, inputs, cfg.artifacts_dir)
+            if restored is not None:
+                artifact, cached = restored
+                if recipe.kind is Kind.WHEEL:
+                    remove_older_wheels(cfg.artifacts_dir, artifact)
+                stamps.write_stamp(paths.stamp, stamps.make_stamp(
+                    cfg, inputs, artifact, cached.logic, cached.origin))
+                return Outcome(name, Status.RESTORED, log=paths.log, artifact=artifact,
+                               detail="from the artifact cache")
+        log = Log(name, paths.log, quiet=quiet)
+        log.open(truncate=True)
+        paths.stamp.unlink(missing_ok=True)
+        if not quiet:
+            console(f"[{name}] building (log: {log.path})")
+        start = time.monotonic()
+        pipeline = build_wheel if recipe.kind is Kind.WHEEL else build_library
+        try:
+            built: Built = pipeline(engine, recipe, log, Slots(slot.jobs, slot.env, slot.pass_fds))
+        except WasixError as exc:
+            # helpers that do not know the package (archive checks, patch parsing) raise
+            # errors without it: the log knows the package, the step and its own path
+            exc.package = exc.package or name
+            exc.step = exc.step or log.step
+            exc.log = exc.log or log.path
+            log.write(exc.one_line())
+            raise
+        finally:
+            log.finish_step()
+        stamp = stamps.make_stamp(cfg, inputs, built.artifact, built.used_modules, built.origin)
+        stamps.write_stamp(paths.stamp, stamp)
+        stamps.store(cfg, name, stamp, built.artifact)
+        return Outcome(name, Status.BUILT, time.monotonic() - start, log.path,
+                       detail=f"source: {built.origin}" if built.origin else "",
+                       artifact=built.artifact, steps=tuple(log.durations))
+
+    return job

@@ -1,0 +1,1 @@
+"""Per-kind pipelines (library, toolchain package, wheel), their shared stages and stamps."""

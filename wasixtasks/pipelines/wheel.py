@@ -1,0 +1,138 @@
+"""The wheel pipeline: source -> prepared -> build -> pip wheel in the cross environment ->
+checked, re-tagged wheel in ``artifacts/``.
+
+The result is checked the way cibuildwheel's repair step would: exactly one wheel, the
+recipe's name and version, extension modules that are wasm side modules exporting
+``PyInit_*`` (a pure-Python fallback of a package declared ``native=True`` is an error); then
+it is re-tagged for the target interpreter (``cp313-cp313-wasix_wasm32``) and written
+deterministically to artifacts/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from ..checks import check_extension_modules
+from ..crossenv import cross_env_vars, cross_python, ensure_cross_env
+from ..errors import ToolchainError, WheelError
+from ..fsutil import fresh_dir, remove_tree
+from ..layout import INCLUDEDIR, LIBDIR
+from ..recipe import Recipe
+from ..run import Log
+from ..stages.wheel import WheelBuild, WheelContext
+from ..sysroot import assemble
+from ..toolchain.env import build_env
+from ..toolchain.model import TargetPython
+from ..wheels import inspect_wheel, retag_wheel
+from .common import Engine, prepare_tree
+from .library import Built, Slots, check_host_tools, source_origin
+
+
+def link_python(py: TargetPython, sysroot: Path) -> None:
+    """Headers and .pc files of the target CPython where meson/pkg-config look for them."""
+    inc = sysroot / INCLUDEDIR.lstrip("/") / py.include_dir.name
+    if not inc.exists():
+        inc.symlink_to(py.include_dir)
+    pc_dest = sysroot / LIBDIR.lstrip("/") / "pkgconfig"
+    pc_dest.mkdir(parents=True, exist_ok=True)
+    for folder in (py.prefix / "lib" / "pkgconfig", py.prefix / "lib" / "wasm32-wasi" / "pkgconfig"):
+        for pc in sorted(folder.glob("python*.pc")) if folder.is_dir() else []:
+            if not (pc_dest / pc.name).exists():
+                (pc_dest / pc.name).symlink_to(pc)
+
+
+def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path) -> Path:
+    """Validate what pip produced and write the final wheel to artifacts/."""
+    ctx.log.enter("check")
+    wheels = sorted(ctx.out_dir.glob("*.whl")) if ctx.out_dir.is_dir() else []
+
+    def fail(message: str) -> WheelError:
+        return WheelError(message, package=recipe.name, step="check", log=ctx.log.path)
+
+    if len(wheels) != 1:
+        raise fail("the build produced no wheel" if not wheels else
+                   f"the build produced {len(wheels)} wheels "
+                   f"({', '.join(w.name for w in wheels)}); expected exactly one")
+    info = inspect_wheel(wheels[0])
+    if info.name != canonicalize_name(recipe.project):
+        raise fail(f"{wheels[0].name}: project `{info.name}`, expected `{recipe.project}`")
+    if info.version != Version(recipe.version):
+        raise fail(f"{wheels[0].name}: version {info.version}, but the recipe pins {recipe.version}")
+    pure = info.is_pure or all(t.platform == "any" for t in info.tags)
+    if pure and recipe.native:
+        raise fail(f"{wheels[0].name} is a pure-Python wheel, but the recipe says native=True: "
+                   "the extension build failed or was skipped (see the log); drop native=True "
+                   "if the package is pure Python")
+    if recipe.native is False and not pure:
+        raise fail(f"{wheels[0].name} has compiled code, but the recipe says native=False")
+    py = ctx.target
+    assert py is not None
+    if pure:
+        python_tag = ".".join(sorted({t.interpreter for t in info.tags}))
+        abi, platform = "none", "any"
+    else:
+        problems = check_extension_modules(wheels[0], ext_suffix=py.ext_suffix)
+        if problems:
+            raise fail(problems[0])
+        abi = "abi3" if {t.abi for t in info.tags} == {"abi3"} else py.tag
+        python_tag, platform = py.tag, ctx.toolchain.platform_tag
+    final = retag_wheel(wheels[0], python_tag=python_tag, abi_tag=abi, platform_tag=platform,
+                        dest_dir=artifacts)
+    remove_older_wheels(artifacts, final)
+    return final
+
+
+def remove_older_wheels(artifacts: Path, current: Path) -> None:
+    """Other versions of ``current``'s project would be published side by side."""
+    project = canonicalize_name(current.name.split("-", 1)[0])
+    for old in artifacts.glob("*.whl"):
+        if old != current and canonicalize_name(old.name.split("-", 1)[0]) == project:
+            old.unlink()
+
+
+def build_wheel(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Built:
+    paths = engine.cfg.layout.package(recipe.name)
+    src = prepare_tree(recipe, engine.cfg, log)
+    log.enter("sysroot")
+    sysroot = assemble(engine.registry, recipe, engine.cfg.layout)
+    toolchain = engine.toolchain_for(recipe)
+    py = toolchain.python
+    if py is None:
+        raise ToolchainError(
+            f"toolchain `{toolchain.profile}` has no target CPython to build wheels for",
+            package=recipe.name, step="wheel", log=log.path,
+            hint="Run `invoke toolchain.doctor`: it says what is missing.",
+        )
+    link_python(py, sysroot)
+    cross = ensure_cross_env(engine.cfg, toolchain, log)
+    env = cross_env_vars(cross, build_env(toolchain, sysroot, build_dir=src,
+                                          static=recipe.static_libs))
+    env.update(slots.env)
+    if "MAKEFLAGS" not in slots.env:
+        env["MAKEFLAGS"] = f"-j{slots.jobs}"
+    if recipe.build_wheels:
+        env["PIP_FIND_LINKS"] = str(engine.cfg.artifacts_dir)  # wheels built earlier
+    check_host_tools(recipe, env, log)
+    out_dir = fresh_dir(paths.wheel_out)
+    ctx = WheelContext(recipe=recipe, toolchain=toolchain, log=log, source_dir=src,
+                       sysroot=sysroot, env=env, jobs=slots.jobs, pass_fds=slots.pass_fds,
+                       cross_python=cross_python(cross), out_dir=out_dir, target=py)
+    b = WheelBuild(ctx)
+    try:
+        log.enter("build")
+        if recipe.build is None:
+            b.pip_wheel()  # a pure-Python package: its sdist is all it needs
+        else:
+            recipe.build(b)
+        if not ctx.built:
+            raise WheelError("the recipe never called a wheel helper (pip_wheel, setuptools, "
+                             "meson)", package=recipe.name, step="wheel", log=log.path)
+        engine.cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        final = check_and_place(ctx, recipe, engine.cfg.artifacts_dir)
+    finally:
+        remove_tree(out_dir)
+    log.info(f"wrote {final.name}")
+    return Built(recipe.name, final, frozenset(ctx.used_modules), source_origin(engine, recipe))

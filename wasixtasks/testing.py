@@ -1,0 +1,215 @@
+"""Package tests under Wasmer (the seed's convention: a plain program or script that exits 0;
+a ``*-broken`` test is expected to fail; a skipped test says why).
+
+- Libraries (and the toolchain): a C or C++ program compiled against the installed library
+  with its pkg-config flags, run as a WASIX main module.
+- Wheels: the wheel and the wheels it requires (from artifacts/) are installed into a
+  site-packages that is mapped into the sandbox at ``/usr/local/lib/python3.X/site-packages``
+  and the package's script runs with the WASIX CPython (``PYTHONHOME=/usr/local``, the
+  standard library as ``/usr/local/lib/python3XY.zip``).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import re
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from .errors import RecipeError, ToolchainError, WasixError
+from .fsutil import fresh_dir
+from .pipelines.common import Engine
+from .recipe import Kind, Recipe, Test
+from .run import Log, run
+from .sysroot import install_one, library_closure, require_artifact
+from .toolchain.env import build_env
+from .toolchain.model import TargetPython
+from .toolchain.runtime import RunResult, map_tree, run_wasm
+from .wheels import install_wheel
+
+CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".C")
+
+
+@dataclass(frozen=True)
+class TestResult:
+    name: str
+    kind: str
+    #: passed, failed, expected failure, unexpected pass, skipped
+    status: str
+    seconds: float = 0.0
+    detail: str = ""
+    log: Path | None = None
+    output: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("passed", "expected failure", "skipped")
+
+
+def _test_of(recipe: Recipe) -> Test:
+    if recipe.test is None:
+        raise RecipeError(f"`{recipe.name}` declares no test", package=recipe.name, step="test")
+    return recipe.test
+
+
+def _python_failure(stderr: str) -> str:
+    """``module: Exception: message`` from a Python traceback (its last frame and line)."""
+    lines = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip()]
+    exc = next((ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception|Exit)\b", ln)),
+               lines[-1] if lines else "no output")
+    frames = re.findall(r'File "([^"]+)", line (\d+)', stderr)
+    where = f"{frames[-1][0]}:{frames[-1][1]}: " if frames else ""
+    return f"{where}{exc}"
+
+
+def _judge(recipe: Recipe, test: Test, result: RunResult, log: Log, started: float,
+           python: bool) -> TestResult:
+    log.write(f"exit {result.exit_code} ({result.reason}) in {result.seconds:.1f}s\n"
+              f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}")
+    passed = result.ok and test.expect in result.stdout
+    if result.ok and not passed:
+        detail = f"output lacks {test.expect!r}"
+    elif not result.ok:
+        detail = (_python_failure(result.stderr) if python and result.reason == "exited"
+                  else f"exit {result.exit_code} ({result.reason}): "
+                       f"{(result.stderr.strip().splitlines() or ['no output'])[-1]}")
+    else:
+        detail = (result.stdout.strip().splitlines() or [""])[-1]
+    if test.broken:
+        status = "unexpected pass" if passed else "expected failure"
+    else:
+        status = "passed" if passed else "failed"
+    return TestResult(recipe.name, recipe.kind.value, status, time.monotonic() - started, detail,
+                      log.path, result.stdout)
+
+
+def test_library(engine: Engine, name: str) -> TestResult:
+    """Compile the library's (or toolchain's) test program against it and run it."""
+    recipe = engine.registry.get(name)
+    test = _test_of(recipe)
+    started = time.monotonic()
+    if test.skip:
+        return TestResult(name, recipe.kind.value, "skipped", detail=test.skip)
+    paths = engine.cfg.layout.package(name)
+    log = Log(name, paths.test_log)
+    log.open(truncate=True)
+    log.enter("test")
+    toolchain = engine.compiler_toolchain(needed_by=name)
+    work = fresh_dir(paths.test)
+    sysroot = work / "sysroot"
+    libs = [*test.libs, *([name] if recipe.kind is Kind.LIBRARY else [])]
+    for lib in dict.fromkeys([d for n in libs for d in
+                              [*library_closure(engine.registry, engine.registry.get(n)), n]]):
+        install_one(require_artifact(engine.cfg.layout, lib, needed_by=name, step="test"),
+                    sysroot, lib)
+    env = build_env(toolchain, sysroot, build_dir=work)
+    flags: list[str] = []
+    if test.pkg_config:
+        flags = run(["pkg-config", "--static", "--cflags", "--libs", *test.pkg_config],
+                    log=log, env=env, capture=True).stdout.split()
+    program = recipe.file.parent / test.program
+    compiler = env["CXX" if program.suffix in CXX_SUFFIXES else "CC"]
+    module = work / "test.wasm"
+    run([compiler, "-O2", str(program), *flags, "-o", str(module)], log=log, env=env, cwd=work)
+    log.enter("run")
+    result = run_wasm(module, [], network=test.network, timeout=600,
+                      cache_dir=engine.cfg.layout.wasmer_cache)
+    return _judge(recipe, test, result, log, started, python=False)
+
+
+def _required_wheels(engine: Engine, wheel: Path, seen: dict[str, Path]) -> None:
+    """``wheel`` and the wheels of artifacts/ it requires (Requires-Dist), recursively."""
+    project = canonicalize_name(wheel.name.split("-", 1)[0])
+    if project in seen:
+        return
+    seen[project] = wheel
+    with zipfile.ZipFile(wheel) as zf:
+        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        headers = email.parser.BytesParser().parsebytes(zf.read(meta), headersonly=True)
+    available = {canonicalize_name(w.name.split("-", 1)[0]): w
+                 for w in engine.cfg.artifacts_dir.glob("*.whl")}
+    for line in headers.get_all("Requires-Dist") or []:
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        dep = available.get(canonicalize_name(req.name))
+        if dep is not None:
+            _required_wheels(engine, dep, seen)
+
+
+def _wheel_of(engine: Engine, recipe: Recipe) -> Path:
+    project = canonicalize_name(recipe.project)
+    found = [w for w in sorted(engine.cfg.artifacts_dir.glob("*.whl"))
+             if canonicalize_name(w.name.split("-", 1)[0]) == project]
+    if not found:
+        raise WasixError(f"no wheel of {recipe.project} in {engine.cfg.artifacts_dir}",
+                         package=recipe.name, step="test",
+                         hint=f"Run `invoke build.wheel {recipe.name}` first.")
+    return found[-1]
+
+
+def python_files(py: TargetPython, site: Path) -> dict[str, Path]:
+    """The files a WASIX CPython needs inside the sandbox, and a site-packages."""
+    if py.python_wasm is None or py.stdlib_zip is None:
+        raise ToolchainError(f"the target CPython at {py.prefix} has no python.wasm or "
+                             "standard library zip to run", step="test",
+                             hint="Run `invoke toolchain.setup`.")
+    return {f"/usr/local/lib/{py.stdlib_zip.name}": py.stdlib_zip,
+            **map_tree(site, f"/usr/local/lib/python{py.version}/site-packages")}  # type: ignore[dict-item]
+
+
+def test_wheel(engine: Engine, name: str) -> TestResult:
+    """Install the wheel (and the wheels it needs) and run its test script under Wasmer."""
+    recipe = engine.registry.get(name)
+    test = _test_of(recipe)
+    started = time.monotonic()
+    if test.skip:
+        return TestResult(name, recipe.kind.value, "skipped", detail=test.skip)
+    paths = engine.cfg.layout.package(name)
+    log = Log(name, paths.test_log)
+    log.open(truncate=True)
+    log.enter("install")
+    py = engine.target_python(needed_by=name)
+    if py is None:
+        raise ToolchainError("no target CPython to run wheel tests with", package=name,
+                             step="test", hint="Run `invoke toolchain.doctor`.")
+    wheels: dict[str, Path] = {}
+    _required_wheels(engine, _wheel_of(engine, recipe), wheels)
+    site = fresh_dir(paths.test) / "site-packages"
+    for wheel in wheels.values():
+        install_wheel(wheel, site, log=log)
+    log.enter("run")
+    assert py.python_wasm is not None
+    result = run_wasm(py.python_wasm, ["test.py"], files=python_files(py, site),
+                      workspace={"test.py": recipe.file.parent / test.program},
+                      env={"PYTHONHOME": "/usr/local", "PYTHONDONTWRITEBYTECODE": "1",
+                           "HOME": "/workspace"},
+                      network=test.network, timeout=900,
+                      cache_dir=engine.cfg.layout.wasmer_cache)
+    return _judge(recipe, test, result, log, started, python=True)
+
+
+def run_test(engine: Engine, name: str) -> TestResult:
+    recipe = engine.registry.get(name)
+    return (test_wheel if recipe.kind is Kind.WHEEL else test_library)(engine, name)
+
+
+def table(results: list[TestResult]) -> str:
+    width = max([len(r.name) for r in results] + [7])
+    lines = [f"{'package':<{width}}  {'kind':<9}  {'result':<16}  {'time':>6}  detail"]
+    for r in results:
+        t = f"{r.seconds:5.1f}s" if r.seconds else ""
+        lines.append(f"{r.name:<{width}}  {r.kind:<9}  {r.status:<16}  {t:>6}  {r.detail}".rstrip())
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The WASIX toolchain: compiler drivers, roots, profiles, the Wasmer runtime."""

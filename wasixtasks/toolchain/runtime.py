@@ -1,0 +1,145 @@
+"""Run WASIX programs with the Wasmer runtime inside the PyPI ``wasmer-sdk`` package.
+
+Offline (the sandbox has no network unless a test asks for it), with a compilation cache
+folder (Cranelift output is reused between runs), files mapped in, environment, arguments,
+exit code, stdout/stderr and a timeout. Files reach a Wasmer sandbox as bytes: mapped files
+become files of an in-memory package at their absolute guest path; the working folder is
+``/workspace``.
+
+``python -m wasixtasks.toolchain.runtime [--map HOST::GUEST]... [--env K=V]... [--net]
+[--timeout S] module.wasm [args]`` is the command-line form (meson's exe_wrapper, CMake's
+CROSSCOMPILING_EMULATOR); it maps the current folder to ``/workspace``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: A mapped file: the host file, or its bytes.
+Content = Path | bytes
+
+#: Exit code reported when the module traps or an exception escapes ``_start``.
+TRAP_EXIT = 134
+
+
+@dataclass(frozen=True)
+class RunResult:
+    exit_code: int
+    #: "exited", "timeout", "terminated" or "trap"
+    reason: str
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.reason == "exited" and self.exit_code == 0
+
+
+def map_tree(host: Path, guest: str) -> dict[str, Content]:
+    """Every file under ``host`` at the same relative path under ``guest``."""
+    out: dict[str, Content] = {}
+    if host.is_file():
+        out[guest] = host
+        return out
+    for dirpath, dirnames, filenames in os.walk(host):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        for name in filenames:
+            path = Path(dirpath) / name
+            out[f"{guest.rstrip('/')}/{path.relative_to(host).as_posix()}"] = path
+    return out
+
+
+def _bytes(content: Content) -> bytes:
+    return content.read_bytes() if isinstance(content, Path) else content
+
+
+async def _run(module: Path, args: Sequence[str], files: Mapping[str, Content],
+               workspace: Mapping[str, Content], env: Mapping[str, str], network: bool,
+               timeout: float, cache_dir: Path | None) -> RunResult:
+    from wasmer_sdk import PackageCommandDefinition, PackageDefinition, Wasmer, WasmerError
+
+    start = time.monotonic()
+    async with Wasmer(cache_root=cache_dir) as wasmer:
+        package = await wasmer.packages.create(PackageDefinition(
+            modules={"main": module.read_bytes()},
+            commands={"main": PackageCommandDefinition(module="main")},
+            entrypoint="main",
+            files={guest: _bytes(c) for guest, c in files.items()},
+        ))
+        sandbox = await wasmer.sandboxes.create(
+            packages=[package],
+            files={f"/workspace/{rel}": _bytes(c) for rel, c in workspace.items()},
+            env=dict(env), network="host" if network else "disabled",
+        )
+        async with sandbox:
+            try:
+                out = await sandbox.command(package, list(args), cwd="/workspace").run(
+                    check=False, timeout=timeout)
+            except WasmerError as exc:  # an exception escaping _start, a trap
+                return RunResult(TRAP_EXIT, "trap", "", f"{exc.code}: {exc}",
+                                 time.monotonic() - start)
+    return RunResult(out.exit_code, out.reason.value, out.stdout.text(errors="replace"),
+                     out.stderr.text(errors="replace"), time.monotonic() - start)
+
+
+def run_wasm(
+    module: Path,
+    args: Sequence[str] = (),
+    *,
+    files: Mapping[str, Content] | None = None,
+    workspace: Mapping[str, Content] | None = None,
+    env: Mapping[str, str] | None = None,
+    network: bool = False,
+    timeout: float = 600.0,
+    cache_dir: Path | None = None,
+) -> RunResult:
+    """Run ``module`` (argv[0] is its name) in a fresh Wasmer sandbox."""
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    return asyncio.run(_run(module, [*args], files or {}, workspace or {}, env or {}, network,
+                            timeout, cache_dir))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    files: dict[str, Content] = {}
+    env: dict[str, str] = {}
+    network, timeout = False, 600.0
+    cache = os.environ.get("WASIXTASKS_WASMER_CACHE")
+    while args and args[0].startswith("--"):
+        flag = args.pop(0)
+        if flag == "--net":
+            network = True
+            continue
+        value = args.pop(0)
+        if flag == "--map":
+            host, _, guest = value.partition("::")
+            files.update(map_tree(Path(host), guest or os.path.abspath(host)))
+        elif flag == "--env":
+            key, _, val = value.partition("=")
+            env[key] = val
+        elif flag == "--timeout":
+            timeout = float(value)
+        elif flag == "--cache":
+            cache = value
+    if not args:
+        print("usage: runtime [--map H::G] [--env K=V] [--net] module.wasm [args]", file=sys.stderr)
+        return 2
+    workspace = {str(p.relative_to(Path.cwd())): p for p in Path.cwd().iterdir() if p.is_file()}
+    result = run_wasm(Path(args[0]), args[1:], files=files, workspace=workspace, env=env,
+                      network=network, timeout=timeout,
+                      cache_dir=Path(cache) if cache else None)
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    return result.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
