@@ -1,7 +1,7 @@
-"""xz: liblzma only (the command line tools need process APIs WASI lacks)."""
+"""xz: liblzma (with threads) and nothing else."""
 
-from wasixtasks.recipe import Smoke, Url, library
-from wasixtasks.stages.lib import LibBuild
+from wasixtasks.recipe import Debian, Test, Url, library
+from wasixtasks.stages import LibBuild
 
 
 @library(
@@ -9,14 +9,15 @@ from wasixtasks.stages.lib import LibBuild
     source=Url(
         "https://github.com/tukaani-project/xz/releases/download/v5.8.1/xz-5.8.1.tar.xz",
         sha256="0b54f79df85912504de0b14aec7971e3f964491af1812d83447005807513cd9e",
+        backup=Debian("xz-utils", "5.8.1-1+deb13u1"),
     ),
-    smoke=Smoke("smoke/xz.c", pkg_config=("liblzma",), expect="roundtrip OK"),
+    test=Test("tests/xz.c", pkg_config=("liblzma",), expect="roundtrip OK"),
 )
 def xz(b: LibBuild) -> None:
     b.autotools(
-        # threads need pthread_sigmask, which wasi-libc does not declare
-        "--disable-threads",
-        # the CLI tools need geteuid/pipe/fchown
+        # multi-threaded encoding and decoding with POSIX threads
+        "--enable-threads=posix",
+        # the command line tools are not what the wheels need
         "--disable-xz", "--disable-xzdec", "--disable-lzmadec", "--disable-lzmainfo",
         "--disable-lzma-links", "--disable-scripts", "--disable-doc", "--disable-nls",
     )

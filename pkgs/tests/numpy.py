@@ -1,0 +1,33 @@
+"""numpy under the WASIX CPython: the C extensions (ufuncs, linalg, fft, random) do the work."""
+
+import numpy as np
+import numpy.fft
+import numpy.linalg
+import numpy.random
+
+assert np.__file__.startswith("/usr/local/lib/python3.13/site-packages/"), np.__file__
+core = np._core._multiarray_umath
+assert core.__file__.endswith(".so"), core.__file__
+print("numpy", np.__version__, "from", core.__file__)
+
+x = np.arange(12, dtype=np.float64).reshape(3, 4)
+assert np.allclose(np.sin(x) ** 2 + np.cos(x) ** 2, 1.0)
+assert x.sum() == 66.0 and x.mean(axis=0).tolist() == [4.0, 5.0, 6.0, 7.0]
+print("ufuncs: sin^2+cos^2 == 1, sum", x.sum())
+
+a = np.array([[4.0, 1.0], [2.0, 3.0]])
+solution = np.linalg.solve(a, np.array([1.0, 2.0]))
+assert np.allclose(a @ solution, [1.0, 2.0])
+assert np.allclose(sorted(np.linalg.eigvals(a)), [2.0, 5.0])
+print("linalg: solve and eigvals", solution.round(4).tolist())
+
+signal = np.cos(2 * np.pi * 5 * np.arange(64) / 64)
+spectrum = np.abs(np.fft.rfft(signal))
+assert spectrum.argmax() == 5, spectrum.argmax()
+print("fft: peak at bin", int(spectrum.argmax()))
+
+rng = np.random.default_rng(42)
+sample = rng.normal(size=20000)
+assert abs(sample.mean()) < 0.05 and abs(sample.std() - 1) < 0.05
+print("random: normal mean %.3f std %.3f" % (sample.mean(), sample.std()))
+print("numpy test OK")
