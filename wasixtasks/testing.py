@@ -166,6 +166,35 @@ def python_files(py: TargetPython, site: Path) -> dict[str, Path]:
             **map_tree(site, f"/usr/local/lib/python{py.version}/site-packages")}  # type: ignore[dict-item]
 
 
+def _run_python(engine: Engine, recipe: Recipe, test: Test, py: TargetPython, site: Path,
+                log: Log, started: float) -> TestResult:
+    log.enter("run")
+    assert py.python_wasm is not None
+    result = run_wasm(py.python_wasm, ["test.py"], files=python_files(py, site),
+                      workspace={"test.py": recipe.file.parent / test.program},
+                      env={"PYTHONHOME": "/usr/local", "PYTHONDONTWRITEBYTECODE": "1",
+                           "HOME": "/workspace"},
+                      network=test.network, timeout=900,
+                      cache_dir=engine.cfg.layout.wasmer_cache)
+    return _judge(recipe, test, result, log, started, python=True)
+
+
+def test_python(engine: Engine, name: str) -> TestResult:
+    """The target CPython's own test: a script run with an empty site-packages."""
+    recipe = engine.registry.get(name)
+    test = _test_of(recipe)
+    started = time.monotonic()
+    paths = engine.cfg.layout.package(name)
+    log = Log(name, paths.test_log)
+    log.open(truncate=True)
+    py = engine.target_python(needed_by=name)
+    if py is None:
+        raise ToolchainError("no target CPython", package=name, step="test")
+    site = fresh_dir(paths.test) / "site-packages"
+    site.mkdir()
+    return _run_python(engine, recipe, test, py, site, log, started)
+
+
 def test_wheel(engine: Engine, name: str) -> TestResult:
     """Install the wheel (and the wheels it needs) and run its test script under Wasmer."""
     recipe = engine.registry.get(name)
@@ -186,19 +215,13 @@ def test_wheel(engine: Engine, name: str) -> TestResult:
     site = fresh_dir(paths.test) / "site-packages"
     for wheel in wheels.values():
         install_wheel(wheel, site, log=log)
-    log.enter("run")
-    assert py.python_wasm is not None
-    result = run_wasm(py.python_wasm, ["test.py"], files=python_files(py, site),
-                      workspace={"test.py": recipe.file.parent / test.program},
-                      env={"PYTHONHOME": "/usr/local", "PYTHONDONTWRITEBYTECODE": "1",
-                           "HOME": "/workspace"},
-                      network=test.network, timeout=900,
-                      cache_dir=engine.cfg.layout.wasmer_cache)
-    return _judge(recipe, test, result, log, started, python=True)
+    return _run_python(engine, recipe, test, py, site, log, started)
 
 
 def run_test(engine: Engine, name: str) -> TestResult:
     recipe = engine.registry.get(name)
+    if recipe.provides_python:
+        return test_python(engine, name)
     return (test_wheel if recipe.kind is Kind.WHEEL else test_library)(engine, name)
 
 

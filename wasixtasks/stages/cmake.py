@@ -51,9 +51,12 @@ class CMakeMixin(Build):
         self.step("cmake configure")
         tc_file = self.write("toolchain.cmake", toolchain_file(self._ctx.toolchain, self.sysroot))
         build = self.source_dir / "_wasixtasks_cmake"
+        libdir = libdir or (prefix or self.prefix) + self.libdir[len(self.prefix):]
+        includedir = includedir or (prefix or self.prefix) + self.includedir[len(self.prefix):]
         prefix = prefix or self.prefix
-        libdir = libdir or self.libdir
-        includedir = includedir or self.includedir
+        for what, path in (("libdir", libdir), ("includedir", includedir)):
+            if not (path + "/").startswith(prefix.rstrip("/") + "/"):
+                raise ValueError(f"cmake: {what} {path} is not under the prefix {prefix}")
         args: list[str] = [
             "cmake", "-S", str(self.source_dir / source), "-B", str(build), "-G", "Ninja",
             f"-DCMAKE_TOOLCHAIN_FILE={tc_file}",

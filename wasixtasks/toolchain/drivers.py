@@ -144,11 +144,12 @@ def compiler_script(root: Root, *, cxx: bool) -> str:
 # Compiles for wasm32 WASIX; links executables as main modules (they can dlopen) and
 # -shared outputs as side modules.
 mode=main
+shared_word='(^|[[:space:]"'"'"'])(-shared|-Wl,-shared|-Wl,--shared)([[:space:]"'"'"']|$)'
 for a do
   case $a in
     -c|-S|-E|-M|-MM|-fsyntax-only) mode=compile; break ;;
-    -shared|-Wl,-shared) mode=side ;;
-    @*) if grep -qs -e '-shared' "${{a#@}}"; then mode=side; fi ;;
+    -shared|-Wl,-shared|-Wl,--shared) mode=side ;;
+    @*) if grep -qsE -e "$shared_word" "${{a#@}}"; then mode=side; fi ;;
   esac
 done
 case $mode in

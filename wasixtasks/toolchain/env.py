@@ -41,7 +41,7 @@ def build_env(
     # the toolchain's drivers, then the host tools installed with wasixtasks (cmake, ninja,
     # meson), then the caller's PATH
     first = [str(Path(toolchain.tools["CC"]).parent), str(Path(sys.executable).parent)]
-    env["PATH"] = os.pathsep.join([*dict.fromkeys(first), env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join([*dict.fromkeys(first), *filter(None, [env.get("PATH")])])
     env.update(toolchain.tools)
     inc = sysroot / INCLUDEDIR.lstrip("/")
     lib = sysroot / LIBDIR.lstrip("/")

@@ -38,7 +38,7 @@ def wasix_clang_detected(env: dict[str, str] | None = None) -> bool:
     cc = os.path.basename(env.get("CC", ""))
     if env.get("WASIX_SYSROOT") and cc.startswith("wasix"):
         return True
-    return shutil.which("wasixcc", path=env.get("PATH")) is not None
+    return shutil.which("wasixcc", path=env.get("PATH", "")) is not None
 
 
 def active_profile(cfg: Config, env: dict[str, str] | None = None) -> str:
@@ -98,7 +98,7 @@ def wasix_clang_toolchain(cfg: Config, env: dict[str, str] | None = None,
         tools = {var: env[var] for var in WASIX_ENV_TOOLS if env.get(var)}
     else:
         for var, name in WASIXCC_TOOLS.items():
-            found = shutil.which(name, path=env.get("PATH"))
+            found = shutil.which(name, path=env.get("PATH", ""))
             if found:
                 tools[var] = found
     for var in ("CC", "CXX", "AR", "RANLIB"):
@@ -107,7 +107,7 @@ def wasix_clang_toolchain(cfg: Config, env: dict[str, str] | None = None,
     sysroot = Path(env["WASIX_SYSROOT"]) if env.get("WASIX_SYSROOT") else None
     if sysroot is None or not sysroot.is_dir():
         problems.append("WASIX_SYSROOT is not set to a folder: activate wasix-clang")
-    identity = {name: _stat_identity(Path(shutil.which(t, path=env.get("PATH")) or t))
+    identity = {name: _stat_identity(Path(shutil.which(t, path=env.get("PATH", "")) or t))
                 for name, t in sorted(tools.items())}
     if sysroot is not None:
         identity["sysroot"] = _stat_identity(sysroot / "lib" / "wasm32-wasi")
@@ -122,12 +122,15 @@ def wasix_clang_toolchain(cfg: Config, env: dict[str, str] | None = None,
 # --------------------------------------------------------------------------- build python
 
 
-def _version_of(python: Path) -> str | None:
-    """``X.Y`` of an interpreter from its install layout (no process started)."""
-    lib = python.resolve().parent.parent / "lib"
-    found = sorted(p.name.removeprefix("python") for p in lib.glob("python3.*")
-                   if (p / "os.py").is_file())
-    return found[0] if len(found) == 1 else None
+def _is_version(python: Path, version: str) -> bool:
+    """Whether an interpreter is CPython ``version``, from its install layout (its own
+    ``lib/python<version>/os.py``; no process started)."""
+    return (python.resolve().parent.parent / "lib" / f"python{version}" / "os.py").is_file()
+
+
+def _release(name: str) -> tuple[int, ...]:
+    """``3.13.10`` -> (3, 13, 10): pyenv folders sorted by release, not as text."""
+    return tuple(int(p) if p.isdigit() else -1 for p in name.split("."))
 
 
 def find_build_python(cfg: Config, version: str) -> Path | None:
@@ -142,8 +145,9 @@ def find_build_python(cfg: Config, version: str) -> Path | None:
         if folder and "shims" not in Path(folder).parts:
             candidates.append(Path(folder) / f"python{version}")
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    candidates += sorted(pyenv.glob(f"{version}.*/bin/python{version}"), reverse=True)
+    candidates += sorted(pyenv.glob(f"{version}.*/bin/python{version}"), reverse=True,
+                         key=lambda p: _release(p.parts[-3]))
     for cand in candidates:
-        if cand.is_file() and os.access(cand, os.X_OK) and _version_of(cand) == version:
+        if cand.is_file() and os.access(cand, os.X_OK) and _is_version(cand, version):
             return cand
     return None

@@ -113,11 +113,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     env: dict[str, str] = {}
     network, timeout = False, 600.0
     cache = os.environ.get("WASIXTASKS_WASMER_CACHE")
+    usage = "usage: runtime [--map H::G] [--env K=V] [--net] [--timeout S] module.wasm [args]"
     while args and args[0].startswith("--"):
         flag = args.pop(0)
         if flag == "--net":
             network = True
             continue
+        if flag not in ("--map", "--env", "--timeout", "--cache") or not args:
+            print(f"{usage}\n(bad option {flag})", file=sys.stderr)
+            return 2
         value = args.pop(0)
         if flag == "--map":
             host, _, guest = value.partition("::")
@@ -127,10 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             env[key] = val
         elif flag == "--timeout":
             timeout = float(value)
-        elif flag == "--cache":
+        else:
             cache = value
     if not args:
-        print("usage: runtime [--map H::G] [--env K=V] [--net] module.wasm [args]", file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     workspace = {str(p.relative_to(Path.cwd())): p for p in Path.cwd().iterdir() if p.is_file()}
     result = run_wasm(Path(args[0]), args[1:], files=files, workspace=workspace, env=env,
