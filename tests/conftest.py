@@ -1,5 +1,5 @@
-"""Shared fixtures: a temporary wasixtasks project with a FAKE toolchain (see
-tests/helpers/project.py), isolated from the developer's environment."""
+"""Shared fixtures: a temporary wasixtasks project (see tests/helpers/project.py), isolated
+from the developer's environment and cache."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from tests.helpers.project import make_project
 from wasixtasks.config import Config, load_config
-from wasixtasks.toolchain import Toolchain, standin_toolchain
 
 #: Settings from the developer's shell that would leak into a temporary project.
 ENV_SETTINGS = (
@@ -19,6 +18,10 @@ ENV_SETTINGS = (
     "WASIXTASKS_MIRROR",
     "WASIXTASKS_TOOLCHAIN",
     "WASIXTASKS_WASIX_PYTHON",
+    "WASIXTASKS_CACHE",
+    # an activated wasix-clang environment would be detected
+    "WASIX_SYSROOT",
+    "WASIX_PYTHON",
 )
 
 
@@ -32,18 +35,10 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 
 @pytest.fixture
 def project(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> Path:
-    """The root of a fresh project: pyproject.toml, pkgs/, patches/, mirror/, fake toolchain."""
+    """The root of a fresh project: pyproject.toml, pkgs/, patches/, mirror/, its own cache."""
     return make_project(tmp_path)
 
 
 @pytest.fixture
 def cfg(project: Path) -> Config:
     return load_config(project)
-
-
-@pytest.fixture
-def fake_toolchain(cfg: Config) -> Toolchain:
-    """The stand-in profile over the placeholder .toolchain/: passes require(), compiles nothing."""
-    tc = standin_toolchain(cfg)
-    assert tc.problems == (), tc.problems
-    return tc

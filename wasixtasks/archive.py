@@ -1,9 +1,10 @@
 """Safe archive extraction and deterministic tarball packing.
 
-Extraction relies on the standard library's ``data`` filter (PEP 706): it refuses absolute
-paths, members that would land outside the destination (``..``, or through a link the
-archive itself created), links leaving the tree and device or FIFO files. What it lacks is
-added here: zip archives get the same refusals, and a refusal names the archive and member.
+Extraction relies on the standard library's ``data`` filter (PEP 706): it refuses members
+that would land outside the destination (``..``, or through a link the archive itself
+created), links leaving the tree and device or FIFO files. What it lacks is added here:
+absolute member paths are refused (the filter would strip the slash), zip archives get the
+same refusals, and a refusal names the archive and member.
 Extraction streams through the archive once, so a subset of a large tarball (the LLVM runtimes
 of a 185 MB source) costs one pass of decompression.
 
@@ -77,12 +78,21 @@ def extract(archive: Path, dest: Path, *, subdirs: Sequence[str] = (),
             zf.extractall(dest, members=wanted)
         return
     filtered = bool(subdirs or exclude)
+    skipped: set[str] = set()
     try:
         with tarfile.open(archive, "r|*") as tf:
             for member in tf:
-                if filtered and _below_top(member.name) and not _selected(
-                        _below_top(member.name), subdirs, exclude):
+                if member.name.startswith("/") or (len(member.name) > 1 and member.name[1] == ":"):
+                    raise UnsafeArchiveError(
+                        f"{origin}: member {member.name!r}: absolute path; refusing to extract")
+                rel = _below_top(member.name)
+                if filtered and rel and not _selected(rel, subdirs, exclude):
+                    skipped.add(member.name)
                     continue
+                if member.islnk() and member.linkname in skipped:
+                    raise SourceError(
+                        f"{origin}: {member.name} is a hard link to {member.linkname}, which "
+                        "the source's subdirs/exclude leave out: extract that folder too")
                 try:
                     tf.extract(member, dest, filter="data")
                 except tarfile.FilterError as exc:
@@ -90,8 +100,6 @@ def extract(archive: Path, dest: Path, *, subdirs: Sequence[str] = (),
                         f"{origin}: member {member.name!r}: {exc}; refusing to extract"
                     ) from exc
     except (tarfile.TarError, EOFError, lzma.LZMAError, OSError) as exc:
-        if isinstance(exc, UnsafeArchiveError):
-            raise
         raise SourceError(f"{origin}: not a readable archive: {exc}") from exc
 
 

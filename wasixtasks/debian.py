@@ -106,10 +106,32 @@ def machine_sources(apt_etc: Path = Path("/etc/apt")) -> list[AptEntry]:
     return entries
 
 
-def debsrc_stanza(entries: list[AptEntry], suite: str) -> str:
-    """A ``deb-src`` stanza for ``suite`` on the URIs (and key) of the machine's main archive
-    (the security archive for ``*-security`` suites)."""
-    usable = [e for e in entries if {"deb", "deb-src"} & set(e.types)]
+def machine_codename(os_release: Path = Path("/etc/os-release")) -> str | None:
+    """``VERSION_CODENAME`` of this Debian (``bookworm``), if the machine says."""
+    try:
+        for line in os_release.read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "VERSION_CODENAME" and value.strip().strip("\"'"):
+                return value.strip().strip("\"'")
+    except OSError:
+        pass
+    return None
+
+
+def _debian_suites(codename: str | None) -> set[str]:
+    base = {"sid", "unstable", "testing", "stable"}
+    if codename:
+        base |= {codename, f"{codename}-updates", f"{codename}-security", f"{codename}/updates"}
+    return base
+
+
+def debsrc_stanza(entries: list[AptEntry], suite: str, codename: str | None = None) -> str:
+    """A ``deb-src`` stanza for ``suite`` on the URIs (and key) of the machine's Debian
+    archive (the security archive for ``*-security`` suites). Only entries for this
+    machine's Debian release count: a third-party repository listed first is not Debian."""
+    debian = _debian_suites(codename if codename is not None else machine_codename())
+    usable = [e for e in entries
+              if {"deb", "deb-src"} & set(e.types) and debian & set(e.suites)]
     security = suite.endswith("-security")
     for entry in usable:
         if any(s.endswith("-security") or s.endswith("/updates") for s in entry.suites) == security:

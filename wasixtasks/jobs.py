@@ -57,7 +57,9 @@ def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = Fa
             raise
         finally:
             log.finish_step()
-        stamp = stamps.make_stamp(cfg, inputs, built.artifact, built.used_modules, built.origin)
+        # the stamp (and `invoke list`) names the source only when it is not the pin itself
+        stamp = stamps.make_stamp(cfg, inputs, built.artifact, built.used_modules,
+                                  "" if built.exact else built.origin)
         stamps.write_stamp(paths.stamp, stamp)
         stamps.store(cfg, name, stamp, built.artifact)
         return Outcome(name, Status.BUILT, time.monotonic() - start, log.path,

@@ -59,6 +59,8 @@ class SourceState:
     pin: str
     commit: str
     origin: str = ""
+    #: the pinned file or commit itself (from any place); False for substitutes and overrides
+    exact: bool = True
 
 
 def tree_fingerprint(folder: Path) -> str:
@@ -94,7 +96,8 @@ def announce_override(recipe: Recipe, cfg: Config, log: Log) -> None:
 def read_state(src: Path) -> SourceState | None:
     try:
         data = json.loads((src / ".git" / PIN_FILE).read_text())
-        return SourceState(str(data["pin"]), str(data["commit"]), str(data.get("origin", "")))
+        return SourceState(str(data["pin"]), str(data["commit"]), str(data.get("origin", "")),
+                           bool(data.get("exact", True)))
     except (OSError, ValueError, KeyError):
         return None
 
@@ -139,9 +142,8 @@ def _store(cfg: Config, tmp: Path, sha256: str, filename: str, what: str, log: L
 
 
 def _download(url: str, cfg: Config, sha256: str, filename: str, log: Log) -> Path:
-    folder = cfg.layout.downloads / sha256
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{filename}.{os.getpid()}.partial"
+    cfg.layout.downloads.mkdir(parents=True, exist_ok=True)
+    tmp = cfg.layout.downloads / f".{filename}.{os.getpid()}.partial"
     log.info(f"downloading {url}")
     try:
         with urllib.request.urlopen(url, timeout=60) as resp, tmp.open("wb") as out:
@@ -313,9 +315,11 @@ def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceSt
             top = partial / "tree"
             shutil.copytree(override, top, symlinks=True, ignore=shutil.ignore_patterns(".git"))
             origin = f"override {override}"
+            exact = False
         elif isinstance(recipe.source, Git):
             top = partial / "tree"
             origin = _git_tree(recipe.source, cfg, top, log)
+            exact = True
         else:
             fetched = _fetch_archive(recipe, cfg, log)
             if fetched.substitute:
@@ -328,13 +332,14 @@ def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceSt
             extract(fetched.path, partial / "x", subdirs=subdirs, exclude=exclude)
             top = single_top(partial / "x")
             origin = fetched.substitute or fetched.origin
+            exact = fetched.substitute is None
         if isinstance(recipe.source, Git) and override is None:
             commit_id = str(pygit2.Repository(str(top)).head.target)
         else:
             repo = pygit2.init_repository(str(top), initial_head="upstream")
             commit_id = str(commit_tree(repo, f"upstream {recipe.name} {recipe.version}\n\n"
                                               f"{pin}\n{origin}\n", []))
-        new_state = SourceState(pin, commit_id, origin)
+        new_state = SourceState(pin, commit_id, origin, exact)
         atomic_write(top / ".git" / PIN_FILE, json.dumps(new_state.__dict__))
         remove_tree(src)
         os.replace(top, src)

@@ -1,19 +1,16 @@
-"""Tiny wasixtasks projects made on the fly for tests: no network, no wasm toolchain.
+"""Tiny wasixtasks projects made on the fly for tests: no network, no compiling.
 
 A project made by ``make_project`` has everything ``load_config`` and ``Registry.load`` look
 for (pyproject.toml with ``[tool.wasixtasks]``, ``pkgs/``, ``patches/``) plus a ``mirror/``
 folder that the configuration names, so a recipe pinned as
-``Url("https://example.invalid/<file>", sha256=...)`` is found there and never downloaded.
+``Url("https://example.invalid/<file>", sha256=...)`` is found there and never downloaded,
+and its own cache folder (``.cache``), so nothing of the developer's cache is touched.
 
 Source tarballs are written with ``tarfile`` (fixed mtimes and owners, so the same files give
 the same sha256). The library recipes written by ``library_recipe`` build with the host's
 ``make`` only: a Makefile in the tarball copies a header and a .pc file into
-``$(DESTDIR)/usr/local/...``.
-
-``install_fake_toolchain`` writes a FAKE stand-in toolchain: the files
-``toolchain.standin_toolchain`` checks for exist, but they are empty placeholders. It only
-lets the scheduler's ``toolchain.require()`` pass; nothing in these tests may run
-``$CC``/``$AR`` from it.
+``$(DESTDIR)/usr/local/...``. Such a project has no toolchain packages, so its compiler root
+holds drivers over zig but no sysroot: nothing in these tests may run ``$CC``.
 """
 
 from __future__ import annotations
@@ -21,14 +18,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
 import re
 import tarfile
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from wasixtasks.toolchain import STANDIN_TOOLS
+from wasixtasks.config import Config
+from wasixtasks.pipelines.common import Engine
+from wasixtasks.registry import Registry
 
 #: Every source URL of the test recipes lives here; the host never resolves (RFC 6761).
 URL_BASE = "https://example.invalid"
@@ -41,38 +39,26 @@ name = "wasixtasks-test-project"
 version = "0"
 
 [tool.wasixtasks]
-# the stand-in profile, forced: `auto` would look at the developer's environment
-toolchain = "stand-in"
+# forced: `auto` would look at the developer's environment
+toolchain = "self-built"
 mirror = ["mirror"]
+cache-dir = ".cache"
 """
 
 
-def make_project(tmp_path: Path, *, fake_toolchain: bool = True) -> Path:
-    """A fresh project root under ``tmp_path`` (with the fake toolchain unless told not to)."""
+def engine_of(cfg: Config) -> Engine:
+    """An engine over the project's recipes as they are on disk now (no wasix-clang
+    environment is detected: the test's environment is empty)."""
+    return Engine.load(cfg, Registry.load(cfg), env={})
+
+
+def make_project(tmp_path: Path) -> Path:
+    """A fresh project root under ``tmp_path``."""
     root = tmp_path / "project"
     for sub in ("pkgs", "patches", "mirror"):
         (root / sub).mkdir(parents=True)
     (root / "pyproject.toml").write_text(PYPROJECT)
-    if fake_toolchain:
-        install_fake_toolchain(root)
     return root
-
-
-def install_fake_toolchain(root: Path, *, identity: Mapping[str, str] | None = None) -> Path:
-    """A FAKE ``.toolchain/``: the manifest, empty wrapper files and an empty WASI CPython
-    layout, exactly what ``standin_toolchain`` checks. ``identity`` is the manifest content
-    (it feeds the toolchain fingerprint, so changing it invalidates every stamp)."""
-    home = root / ".toolchain"
-    (home / "bin").mkdir(parents=True, exist_ok=True)
-    manifest = dict(identity or {"fake": "placeholder toolchain for tests; compiles nothing"})
-    (home / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
-    for tool in STANDIN_TOOLS:
-        (home / "bin" / tool).write_text("")  # placeholder: deliberately not executable
-    (home / "python" / "include" / "python3.11").mkdir(parents=True, exist_ok=True)
-    stdlib = home / "python" / "lib" / "python3.11"
-    stdlib.mkdir(parents=True, exist_ok=True)
-    (stdlib / "_sysconfigdata__wasi_wasm32-wasi.py").write_text("# fake\n")
-    return home
 
 
 # --------------------------------------------------------------------------- tarballs
@@ -194,7 +180,7 @@ def library_recipe(
         f'"""{name}: a test recipe (host make only)."""\n\n'
         f"{imports}"
         "from wasixtasks.recipe import Url, library\n"
-        "from wasixtasks.stages.lib import LibBuild\n\n\n"
+        "from wasixtasks.stages import LibBuild\n\n\n"
         f"@library(version={version!r}, "
         f"source=Url({URL_BASE + '/' + filename!r}, sha256={sha256!r}){libs_arg}, "
         f"name={name!r})\n"
@@ -281,11 +267,11 @@ def write_patch(root: Path, filename: str, text: str) -> Path:
 
 def leftovers(root: Path, predicate: Callable[[Path], bool] | None = None) -> list[str]:
     """Paths (relative to ``root``) of temporary ``*.partial*`` files or folders, anywhere
-    under the project except the fake toolchain."""
+    under the project except its cache."""
     found: list[str] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if rel.parts[0] == ".toolchain":
+        if rel.parts[0] == ".cache":
             continue
         if ".partial" in path.name and (predicate is None or predicate(path)):
             found.append(rel.as_posix())

@@ -1,5 +1,6 @@
-"""Tests of wasixtasks.archive: unsafe members are refused before anything is written, and
-packing gives the same bytes for the same tree."""
+"""Tests of wasixtasks.archive: unsafe members are refused (named with the archive and the
+member) and nothing lands outside the destination; subsets of an archive are extracted in one
+streaming pass; packing gives the same bytes for the same tree."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from wasixtasks.archive import (
     PACK_MTIME,
     extract,
     pack_tar_xz,
-    remove_tree,
     single_top,
     unpack_into,
 )
@@ -50,36 +50,49 @@ SAFE = member("pkg-1.0/README", data=b"hello\n")
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
-        (member("/etc/evil", data=b"x"), "absolute path"),
-        (member("pkg-1.0/../../evil", data=b"x"), "`..` in path"),
-        (member("../evil", data=b"x"), "`..` in path"),
-        (member("pkg-1.0/link", kind=tarfile.SYMTYPE, linkname="../../outside"), "leaves the tree"),
-        (member("pkg-1.0/abs", kind=tarfile.SYMTYPE, linkname="/etc/passwd"), "link to absolute path"),
-        (member("pkg-1.0/deep/link", kind=tarfile.SYMTYPE, linkname="../../../x"), "leaves the tree"),
-        (member("pkg-1.0/hard", kind=tarfile.LNKTYPE, linkname="../outside"), "hard link"),
-        (member("pkg-1.0/hardabs", kind=tarfile.LNKTYPE, linkname="/etc/passwd"), "link to absolute path"),
-        (member("pkg-1.0/tty", kind=tarfile.CHRTYPE), "device or FIFO"),
-        (member("pkg-1.0/disk", kind=tarfile.BLKTYPE), "device or FIFO"),
-        (member("pkg-1.0/pipe", kind=tarfile.FIFOTYPE), "device or FIFO"),
+        (member("pkg-1.0/../../evil", data=b"x"), "outside the destination"),
+        (member("../evil", data=b"x"), "outside the destination"),
+        (member("pkg-1.0/link", kind=tarfile.SYMTYPE, linkname="../../outside"), "outside the destination"),
+        (member("pkg-1.0/abs", kind=tarfile.SYMTYPE, linkname="/etc/passwd"), "link to an absolute path"),
+        (member("pkg-1.0/deep/link", kind=tarfile.SYMTYPE, linkname="../../../elsewhere"), "outside the destination"),
+        (member("pkg-1.0/hard", kind=tarfile.LNKTYPE, linkname="../outside"), "outside the destination"),
+        (member("pkg-1.0/hardabs", kind=tarfile.LNKTYPE, linkname="/etc/passwd"), "link to an absolute path"),
+        (member("pkg-1.0/tty", kind=tarfile.CHRTYPE), "special file"),
+        (member("pkg-1.0/disk", kind=tarfile.BLKTYPE), "special file"),
+        (member("pkg-1.0/pipe", kind=tarfile.FIFOTYPE), "special file"),
     ],
-    ids=["absolute", "dotdot-inside", "dotdot-top", "symlink-escape", "symlink-absolute",
+    ids=["dotdot-inside", "dotdot-top", "symlink-escape", "symlink-absolute",
          "symlink-deep-escape", "hardlink-escape", "hardlink-absolute", "chardev", "blockdev",
          "fifo"],
 )
-def test_unsafe_members_are_refused_before_writing(
+def test_unsafe_members_are_refused(
     tmp_path: Path, bad: tuple[tarfile.TarInfo, bytes], reason: str
 ) -> None:
-    # the safe member comes first: nothing at all may be written, not even it
     archive = write_tar(tmp_path / "evil-1.0.tar.gz", SAFE, bad)
     dest = tmp_path / "work" / "x"
     with pytest.raises(UnsafeArchiveError) as info:
         extract(archive, dest)
-    assert reason in info.value.message
-    assert "evil-1.0.tar.gz" in info.value.message
-    assert repr(bad[0].name) in info.value.message
-    assert everything_under(dest) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["evil-1.0.tar.gz", "work"]
+    msg = info.value.message
+    # named with the archive and the member, and why
+    assert msg.startswith(f"evil-1.0.tar.gz: member {bad[0].name!r}: ")
+    assert reason in msg
+    assert msg.endswith("refusing to extract")
     assert info.value.exit_code == 5
+    # the unsafe member itself was not written, and nothing landed outside the destination
+    assert everything_under(dest) in ([], ["pkg-1.0", "pkg-1.0/README"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evil-1.0.tar.gz", "work"]
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["x"]
+
+
+def test_an_absolute_member_never_lands_outside_the_destination(tmp_path: Path) -> None:
+    outside = tmp_path / "outside" / "evil"
+    archive = write_tar(tmp_path / "abs.tar.gz", member(str(outside), data=b"x"))
+    try:
+        extract(archive, tmp_path / "x")
+    except UnsafeArchiveError as exc:
+        assert "abs.tar.gz: member" in exc.message
+    assert not outside.exists()
+    assert not (tmp_path / "outside").exists()
 
 
 def test_links_inside_the_tree_are_fine(tmp_path: Path) -> None:
@@ -107,11 +120,11 @@ def test_chained_symlinks_cannot_escape(tmp_path: Path) -> None:
         member("pkg/l1/l2", kind=tarfile.SYMTYPE, linkname="../.."),
     )
     dest = tmp_path / "box" / "x"
-    with pytest.raises(UnsafeArchiveError, match="lies under the link 'pkg/l1'"):
+    with pytest.raises(UnsafeArchiveError, match="member 'pkg/l1/l2': .*outside the destination"):
         extract(archive, dest)
-    # refused before anything was written
-    assert not (dest / "pkg").exists()
+    assert not (dest / "pkg" / "l2").is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["box", "chain.tar.gz"]
+    assert sorted(p.name for p in (tmp_path / "box").iterdir()) == ["x"]
 
 
 def test_zip_with_dotdot_is_refused(tmp_path: Path) -> None:
@@ -120,9 +133,20 @@ def test_zip_with_dotdot_is_refused(tmp_path: Path) -> None:
         zf.writestr("pkg/ok.txt", "fine")
         zf.writestr("pkg/../../evil.txt", "bad")
     dest = tmp_path / "x"
-    with pytest.raises(UnsafeArchiveError, match="`..` in path"):
+    with pytest.raises(UnsafeArchiveError) as info:
         extract(archive, dest)
+    assert info.value.message == "evil.zip: member 'pkg/../../evil.txt': `..` in path"
+    # zips are checked whole before anything is written
     assert everything_under(dest) == []
+
+
+def test_zip_with_an_absolute_path_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "abs.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("/etc/evil.txt"), "bad")
+    with pytest.raises(UnsafeArchiveError, match="member '/etc/evil.txt': absolute path"):
+        extract(archive, tmp_path / "x")
+    assert everything_under(tmp_path / "x") == []
 
 
 def test_zip_with_symlink_is_refused(tmp_path: Path) -> None:
@@ -247,11 +271,11 @@ def test_pack_removes_the_temporary_file_of_a_killed_run(tmp_path: Path) -> None
     out = tmp_path / "art" / "lib.tar.xz"
     out.parent.mkdir()
     # what SIGKILL during an earlier pack leaves: a temporary name with that run's pid
-    (out.parent / ".lib.tar.xz.partial-999999").write_bytes(b"half an archive")
-    (out.parent / ".other.tar.xz.partial-999999").write_bytes(b"not ours to remove")
+    (out.parent / ".lib.tar.xz.999999.partial").write_bytes(b"half an archive")
+    (out.parent / ".other.tar.xz.999999.partial").write_bytes(b"not ours to remove")
     pack_tar_xz(tree, out)
     assert sorted(p.name for p in out.parent.iterdir()) == [
-        ".other.tar.xz.partial-999999", "lib.tar.xz",
+        ".other.tar.xz.999999.partial", "lib.tar.xz",
     ]
 
 
@@ -263,7 +287,8 @@ def test_pack_refuses_special_files_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "art" / "lib.tar.xz"
     with pytest.raises(SourceError, match="cannot pack a special file"):
         pack_tar_xz(tree, out)
-    assert list(out.parent.iterdir()) == []
+    assert not out.exists()
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []
 
 
 def test_unpack_into_a_sysroot(tmp_path: Path) -> None:
@@ -292,18 +317,72 @@ def test_unpack_into_refuses_unsafe_artifacts(tmp_path: Path) -> None:
     assert everything_under(tmp_path / "sysroot") == []
 
 
-def test_remove_tree_handles_read_only_and_missing(tmp_path: Path) -> None:
-    tree = tmp_path / "t"
-    (tree / "ro").mkdir(parents=True)
-    (tree / "ro" / "f").write_text("x")
-    (tree / "ro").chmod(0o500)
-    (tree / "ro" / "f").chmod(0o400)
-    remove_tree(tree)
-    assert not tree.exists()
-    remove_tree(tree)  # already gone: no error
-    link = tmp_path / "link"
-    target = tmp_path / "target"
-    target.mkdir()
-    link.symlink_to(target)
-    remove_tree(link)
-    assert not link.exists() and target.is_dir()  # the link, never what it points to
+# --------------------------------------------------------------------------- subsets
+
+TREE = {
+    "llvm-22/README": b"readme\n",
+    "llvm-22/runtimes/CMakeLists.txt": b"project(runtimes)\n",
+    "llvm-22/libcxx/include/vector": b"// vector\n",
+    "llvm-22/libcxx/test/big.cpp": b"// a big test\n",
+    "llvm-22/clang/lib/huge.cpp": b"// not wanted\n",
+    "llvm-22/libcxxabi/x.cpp": b"// a sibling whose name starts like libcxx\n",
+}
+
+
+def big_tar(tmp_path: Path) -> Path:
+    folders = sorted({os.path.dirname(n) for n in TREE} | {"llvm-22"})
+    dirs = []
+    for d in folders:
+        info = tarfile.TarInfo(d)
+        info.type = tarfile.DIRTYPE
+        info.mode = 0o755
+        dirs.append((info, b""))
+    return write_tar(tmp_path / "llvm-22.tar.xz", *dirs,
+                     *(member(name, data=data) for name, data in sorted(TREE.items())),
+                     member("llvm-22/libcxx/include/alias", kind=tarfile.SYMTYPE, linkname="vector"))
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() or p.is_symlink())
+
+
+def test_subset_of_a_tarball(tmp_path: Path) -> None:
+    dest = tmp_path / "x"
+    extract(big_tar(tmp_path), dest, subdirs=("runtimes", "libcxx"), exclude=("libcxx/test",))
+    assert files_under(dest) == [
+        "llvm-22/libcxx/include/alias",
+        "llvm-22/libcxx/include/vector",
+        "llvm-22/runtimes/CMakeLists.txt",
+    ]
+    assert (dest / "llvm-22/libcxx/include/alias").read_bytes() == b"// vector\n"
+    assert single_top(dest) == dest / "llvm-22"
+
+
+def test_exclude_alone(tmp_path: Path) -> None:
+    dest = tmp_path / "x"
+    extract(big_tar(tmp_path), dest, exclude=("clang", "libcxx/test/"))
+    assert "llvm-22/clang/lib/huge.cpp" not in files_under(dest)
+    assert "llvm-22/libcxx/test/big.cpp" not in files_under(dest)
+    assert "llvm-22/libcxxabi/x.cpp" in files_under(dest)  # a prefix of a name is not a folder
+    assert "llvm-22/README" in files_under(dest)
+
+
+def test_subset_of_a_zip(tmp_path: Path) -> None:
+    archive = tmp_path / "pkg.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, data in TREE.items():
+            zf.writestr(name, data)
+    dest = tmp_path / "x"
+    extract(archive, dest, subdirs=("libcxx",), exclude=("libcxx/test",))
+    assert files_under(dest) == ["llvm-22/libcxx/include/vector"]
+
+
+def test_an_unsafe_member_outside_the_subset_is_never_written(tmp_path: Path) -> None:
+    archive = write_tar(tmp_path / "a.tar.gz", member("pkg/src/a.c", data=b"int a;\n"),
+                        member("pkg/docs/dev", kind=tarfile.CHRTYPE))
+    dest = tmp_path / "x"
+    extract(archive, dest, subdirs=("src",))
+    assert files_under(dest) == ["pkg/src/a.c"]
+    with pytest.raises(UnsafeArchiveError, match="member 'pkg/docs/dev'"):
+        extract(archive, tmp_path / "y", subdirs=("docs",))

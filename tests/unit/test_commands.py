@@ -1,30 +1,48 @@
-"""Tests of wasixtasks.commands, the functions behind the invoke tasks: graph and package
-listings, build, clean, install.libs, require_kind and doctor.
+"""Tests of wasixtasks.commands, the functions behind the invoke tasks: the package table and
+the graph (query), clean (also through the task's positional argument), install.libs,
+require_kind, fetch/prepare, and build when nothing has to be built.
 
-Packages are tiny host-only libraries (a Makefile run by the host's make) from
-tests/helpers/project.py, built with its FAKE toolchain: nothing is compiled to wasm."""
+No process starts: a "build" here is what a successful build leaves behind (an artifact
+packed from a tree, the work folders, a stamp), written by ``fake_build``. Real builds are
+in tests/integration/test_engine.py."""
 
 from __future__ import annotations
 
 import json
 import re
-import stat
 import textwrap
 from pathlib import Path
 
 import pytest
+from invoke.program import Program
 
-from tests.helpers.project import add_library, library_files, make_project, write_recipe
-from wasixtasks import commands
-from wasixtasks.config import Config, load_config
-from wasixtasks.errors import BuildError, RecipeError
+from tests.helpers.project import add_library, engine_of, pc_file, write_recipe
+from wasixtasks.archive import pack_tar_xz
+from wasixtasks.commands.build import build, fetch, prepare, require_kind
+from wasixtasks.commands.clean import clean
+from wasixtasks.commands.install import install_libs
+from wasixtasks.commands.query import graph_text, package_table
+from wasixtasks.config import Config
+from wasixtasks.errors import BuildError, GraphError, RecipeError
+from wasixtasks.pipelines import stamps
+from wasixtasks.pipelines.common import Engine
 from wasixtasks.recipe import Kind
 from wasixtasks.registry import Registry
+from wasixtasks.scheduler import Status
 from wasixtasks.sysroot import RECORD_DIR
-from wasixtasks.toolchain import Toolchain, active_toolchain, standin_toolchain
+from wasixtasks.tasks import namespace
 
 SHA = "c" * 64
-WHEEL = "cp311-cp311-wasi_wasm32"
+WHEEL = "cp313-cp313-wasix_wasm32"
+HEADER = ["package", "kind", "version", "status", "depends on", "note"]
+
+
+@pytest.fixture(autouse=True)
+def no_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a unit test tried to start a process: {args}")
+
+    monkeypatch.setattr("wasixtasks.run.subprocess.Popen", refuse)
 
 
 def wheel_recipe(name: str, libs: list[str]) -> str:
@@ -51,27 +69,50 @@ def graph_cfg(cfg: Config) -> Config:
     return cfg
 
 
+def fake_build(engine: Engine, name: str, *, version: str = "1.0", extra: str | None = None,
+               origin: str = "") -> Path:
+    """What a successful build of library ``name`` leaves: work folders, a log, the
+    artifact (its install tree packed), the stamp for its current inputs."""
+    paths = engine.cfg.layout.package(name)
+    tree = paths.lib / "usr" / "local"
+    (tree / "include").mkdir(parents=True, exist_ok=True)
+    (tree / "include" / f"{name}.h").write_text(f'#define {name.upper()}_VERSION "{version}"\n')
+    if extra is not None:
+        (tree / "include" / f"{extra}.h").write_text(f"/* only in {version} */\n")
+    pc = tree / "lib" / "wasm32-wasi" / "pkgconfig" / f"{name}.pc"
+    pc.parent.mkdir(parents=True, exist_ok=True)
+    pc.write_text(pc_file(name, version))
+    for folder in (paths.build, paths.sysroot):
+        folder.mkdir(parents=True, exist_ok=True)
+    paths.log.write_text(f"=== [{name}] step build ===\n")
+    pack_tar_xz(paths.lib, paths.library_artifact)
+    stamp = stamps.make_stamp(engine.cfg, engine.input_hash(name), paths.library_artifact,
+                              ["wasixtasks.stages.make"], origin)
+    stamps.write_stamp(paths.stamp, stamp)
+    return paths.library_artifact
+
+
 def table_rows(text: str) -> dict[str, list[str]]:
-    """package_table output as {name: [kind, version, status, depends on]} (header checked)."""
+    """package_table output as {name: [kind, version, status, depends on, note]}."""
     lines = text.splitlines()
-    assert re.split(r"\s{2,}", lines[0]) == ["package", "kind", "version", "status", "depends on"]
+    assert re.split(r"\s{2,}", lines[0]) == HEADER
     rows = {}
     for line in lines[1:]:
         cells = re.split(r"\s{2,}", line)
-        rows[cells[0]] = cells[1:]
+        rows[cells[0]] = cells[1:] + [""] * (len(HEADER) - len(cells))
     return rows
 
 
-def build(cfg: Config, names: list[str]) -> None:
-    commands.build(Registry.load(cfg), cfg, standin_toolchain(cfg), names)
+def statuses(engine: Engine) -> dict[str, str]:
+    return {name: row[2] for name, row in table_rows(package_table(engine)).items()}
 
 
 # --------------------------------------------------------------------------- graph
 
 
 def test_graph_text_in_build_order(graph_cfg: Config) -> None:
-    registry = Registry.load(graph_cfg)
-    assert commands.graph_text(registry).splitlines() == [
+    engine = engine_of(graph_cfg)
+    assert graph_text(engine).splitlines() == [
         "  1. base",
         "  2. lone",
         "  3. mid  <- base",
@@ -79,7 +120,7 @@ def test_graph_text_in_build_order(graph_cfg: Config) -> None:
         "  5. top  <- mid",
     ]
     # only what `top` needs
-    assert commands.graph_text(registry, ["top"]).splitlines() == [
+    assert graph_text(engine, ["top"]).splitlines() == [
         "  1. base",
         "  2. mid  <- base",
         "  3. top  <- mid",
@@ -87,8 +128,7 @@ def test_graph_text_in_build_order(graph_cfg: Config) -> None:
 
 
 def test_graph_text_dot(graph_cfg: Config) -> None:
-    registry = Registry.load(graph_cfg)
-    assert commands.graph_text(registry, ["top", "py-thing"], dot=True) == "\n".join(
+    assert graph_text(engine_of(graph_cfg), ["top", "py-thing"], dot=True) == "\n".join(
         [
             "digraph wasixtasks {",
             '  "base";',
@@ -103,76 +143,152 @@ def test_graph_text_dot(graph_cfg: Config) -> None:
     )
 
 
-# --------------------------------------------------------------------------- list / build
+def test_graph_of_an_unknown_package(graph_cfg: Config) -> None:
+    with pytest.raises(GraphError, match="unknown package `tpo`"):
+        graph_text(engine_of(graph_cfg), ["tpo"])
 
 
-def test_package_table_before_and_after_a_build(
-    graph_cfg: Config, capsys: pytest.CaptureFixture[str]
-) -> None:
-    registry = Registry.load(graph_cfg)
-    tc = standin_toolchain(graph_cfg)
-    before = table_rows(commands.package_table(registry, graph_cfg, tc))
-    assert before == {
-        "base": ["library", "1.0", "-", "-"],
-        "lone": ["library", "1.0", "-", "-"],
-        "mid": ["library", "1.0", "-", "base"],
-        "py-thing": ["wheel", "2.0", "-", "mid"],
-        "top": ["library", "1.0", "-", "mid"],
+def toolchain_recipe(name: str) -> str:
+    return (
+        "from wasixtasks.recipe import Url, toolchain_package\n\n"
+        f'@toolchain_package(version="1", source=Url("https://example.invalid/{name}-1.tar.gz", '
+        f'sha256="{SHA}"), name={name!r})\n'
+        "def recipe(b) -> None:\n    pass\n"
+    )
+
+
+def test_graph_and_table_show_the_implicit_toolchain_edges(graph_cfg: Config) -> None:
+    write_recipe(graph_cfg.root, "wasix-libc", toolchain_recipe("wasix-libc"))
+    engine = engine_of(graph_cfg)
+    lines = graph_text(engine, ["mid"]).splitlines()
+    assert lines == ["  1. wasix-libc", "  2. base  <- wasix-libc", "  3. mid  <- base, wasix-libc"]
+    rows = table_rows(package_table(engine))
+    assert rows["wasix-libc"][:4] == ["toolchain", "1", "-", "-"]
+    assert rows["mid"][3] == "base, wasix-libc"
+
+
+# --------------------------------------------------------------------------- list
+
+
+def test_package_table_before_and_after_a_build(graph_cfg: Config) -> None:
+    engine = engine_of(graph_cfg)
+    assert table_rows(package_table(engine)) == {
+        "base": ["library", "1.0", "-", "-", ""],
+        "lone": ["library", "1.0", "-", "-", ""],
+        "mid": ["library", "1.0", "-", "base", ""],
+        "py-thing": ["wheel", "2.0", "-", "mid", ""],
+        "top": ["library", "1.0", "-", "mid", ""],
     }
-
-    outcomes = commands.build(registry, graph_cfg, tc, ["top"])
-    assert [(o.name, o.status) for o in outcomes] == [
-        ("base", "built"), ("mid", "built"), ("top", "built"),
-    ]
-    after = table_rows(commands.package_table(registry, graph_cfg, tc))
-    assert {name: row[2] for name, row in after.items()} == {
+    for name in ("base", "mid", "top"):
+        fake_build(engine, name)
+    assert statuses(engine_of(graph_cfg)) == {
         "base": "up to date", "lone": "-", "mid": "up to date", "py-thing": "-",
         "top": "up to date",
     }
 
+
+def test_package_table_notices_a_changed_recipe_and_artifact(graph_cfg: Config) -> None:
+    engine = engine_of(graph_cfg)
+    for name in ("base", "mid", "top"):
+        fake_build(engine, name)
+    recipe = graph_cfg.pkgs_dir / "mid.py"
+    recipe.write_text(recipe.read_text() + "# edited\n")
+    # mid changed, and top depends on it
+    assert {n: s for n, s in statuses(engine_of(graph_cfg)).items() if n in ("base", "mid", "top")} == {
+        "base": "up to date", "mid": "-", "top": "-",
+    }
+    (graph_cfg.artifacts_dir / "base.tar.xz").write_bytes(b"replaced by hand")
+    assert statuses(engine_of(graph_cfg))["base"] == "-"
+
+
+def test_package_table_shows_catalog_versions_notes_and_origins(cfg: Config) -> None:
+    write_recipe(cfg.root, "zlib", (
+        "from wasixtasks.recipe import Url, library\n\n"
+        '@library(version="1.3.1", source=Url("https://example.invalid/zlib-1.3.1.tar.gz", '
+        f'sha256="{SHA}"), catalog_version="1.3.2", version_note="1.3.2 is not in Debian yet")\n'
+        "def zlib(b) -> None:\n    pass\n"
+    ))
+    add_library(cfg.root, "xz")
+    engine = engine_of(cfg)
+    rows = table_rows(package_table(engine))
+    assert rows["zlib"] == ["library", "1.3.1 (catalog 1.3.2)", "-", "-", "1.3.2 is not in Debian yet"]
+    assert rows["xz"] == ["library", "1.0", "-", "-", ""]
+    fake_build(engine, "zlib", origin="Debian zlib 1:1.3.1-1 (identical to the pin)")
+    fake_build(engine, "xz", origin="Debian's xz_1.0+dfsg.orig.tar.gz in place of xz-1.0.tar.gz")
+    rows = table_rows(package_table(engine_of(cfg)))
+    assert rows["zlib"][2] == "up to date"
+    assert rows["zlib"][4] == ("1.3.2 is not in Debian yet; built from Debian zlib 1:1.3.1-1 "
+                               "(identical to the pin)")
+    assert rows["xz"][4] == "built from Debian's xz_1.0+dfsg.orig.tar.gz in place of xz-1.0.tar.gz"
+
+
+def test_package_table_with_a_cycle_still_lists_the_packages(cfg: Config) -> None:
+    add_library(cfg.root, "a", libs=["b"])
+    add_library(cfg.root, "b", libs=["a"])
+    rows = table_rows(package_table(engine_of(cfg)))
+    assert rows == {"a": ["library", "1.0", "-", "b", ""], "b": ["library", "1.0", "-", "a", ""]}
+
+
+# --------------------------------------------------------------------------- build without work
+
+
+def test_build_with_everything_up_to_date_starts_nothing(
+    graph_cfg: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = engine_of(graph_cfg)
+    for name in ("base", "mid", "top"):
+        fake_build(engine, name)
     capsys.readouterr()
-    again = commands.build(registry, graph_cfg, tc, ["top"])
-    assert {o.status for o in again} == {"up to date"}
+    outcomes = build(engine_of(graph_cfg), ["top"])
+    assert [(o.name, o.status) for o in outcomes] == [
+        ("base", Status.UP_TO_DATE), ("mid", Status.UP_TO_DATE), ("top", Status.UP_TO_DATE),
+    ]
+    assert outcomes[2].artifact == graph_cfg.artifacts_dir / "top.tar.xz"
     assert "nothing to do: all 3 package(s) are up to date" in capsys.readouterr().out
 
 
-def test_package_table_notices_a_changed_recipe(graph_cfg: Config) -> None:
-    build(graph_cfg, ["top"])
-    recipe = graph_cfg.pkgs_dir / "mid.py"
-    recipe.write_text(recipe.read_text() + "# edited\n")
-    registry = Registry.load(graph_cfg)
-    rows = table_rows(commands.package_table(registry, graph_cfg, standin_toolchain(graph_cfg)))
-    # mid changed, and top depends on it
-    assert {name: row[2] for name, row in rows.items() if name in ("base", "mid", "top")} == {
-        "base": "up to date", "mid": "-", "top": "-",
-    }
+def test_build_restores_from_the_artifact_cache(graph_cfg: Config, capsys: pytest.CaptureFixture[str]) -> None:
+    engine = engine_of(graph_cfg)
+    art = fake_build(engine, "base", origin="mirror somewhere")
+    paths = graph_cfg.layout.package("base")
+    stamp = stamps.read_stamp(paths.stamp)
+    assert stamp is not None
+    stamps.store(graph_cfg, "base", stamp, art)
+    built = art.read_bytes()
+    art.unlink()
+    paths.stamp.unlink()
+    (outcome,) = build(engine_of(graph_cfg), ["base"])
+    assert outcome.status is Status.RESTORED
+    assert outcome.detail == "from the artifact cache"
+    assert art.read_bytes() == built
+    assert stamps.read_stamp(paths.stamp) == stamp  # stamped as if built here
+    assert re.search(r"^base +restored +from the artifact cache$", capsys.readouterr().out, re.M)
 
 
-def test_package_table_with_another_toolchain_is_not_up_to_date(graph_cfg: Config) -> None:
-    build(graph_cfg, ["base"])
-    registry = Registry.load(graph_cfg)
-    tc = standin_toolchain(graph_cfg)
-    assert table_rows(commands.package_table(registry, graph_cfg, tc))["base"][2] == "up to date"
-    other = Toolchain(
-        profile=tc.profile, home=tc.home, tools=tc.tools, runner=tc.runner,
-        host_triple=tc.host_triple, platform_tag=tc.platform_tag, python=tc.python,
-        identity={"ziglang": "another version"},
-    )
-    assert table_rows(commands.package_table(registry, graph_cfg, other))["base"][2] == "-"
+def test_build_of_an_unknown_package_fails_before_anything_runs(graph_cfg: Config) -> None:
+    with pytest.raises(GraphError, match="unknown package `nope`"):
+        build(engine_of(graph_cfg), ["base", "nope"])
+    assert not graph_cfg.artifacts_dir.exists()
 
 
 # --------------------------------------------------------------------------- clean
 
 
 def test_clean_keeps_prepared_trees_unless_asked(graph_cfg: Config) -> None:
-    build(graph_cfg, ["mid"])
+    engine = engine_of(graph_cfg)
+    (prepared,) = prepare(engine, ["mid"])
+    fake_build(engine, "base")
+    fake_build(engine, "mid")
     pkgs = graph_cfg.pkgs_dir
     registry = Registry.load(graph_cfg)
+    (pkgs / "mid.lib.partial").mkdir()  # left by a killed run
     work = [pkgs / f"mid{s}" for s in (".build", ".lib", ".sysroot", ".stamp", ".log")]
+    work.append(pkgs / "mid.lib.partial")
     kept = [pkgs / f"mid{s}" for s in (".prepared", ".prepared.json", ".source")]
+    assert prepared == pkgs / "mid.prepared"
     assert all(p.exists() for p in work + kept)
 
-    removed = commands.clean(registry, graph_cfg, ["mid"])
+    removed = clean(registry, graph_cfg, ["mid"])
     assert sorted(removed) == sorted(work)
     assert not any(p.exists() for p in work)
     assert all(p.exists() for p in kept)
@@ -180,34 +296,66 @@ def test_clean_keeps_prepared_trees_unless_asked(graph_cfg: Config) -> None:
     assert (graph_cfg.artifacts_dir / "mid.tar.xz").is_file()
     assert (pkgs / "base.build").is_dir() and (pkgs / "base.stamp").is_file()  # not asked for
     # no stamp: no longer up to date
-    rows = table_rows(commands.package_table(registry, graph_cfg, standin_toolchain(graph_cfg)))
-    assert rows["mid"][2] == "-" and rows["base"][2] == "up to date"
+    assert statuses(engine_of(graph_cfg))["mid"] == "-"
+    assert statuses(engine_of(graph_cfg))["base"] == "up to date"
 
-    removed = commands.clean(registry, graph_cfg, ["mid"], prepared=True)
+    removed = clean(registry, graph_cfg, ["mid"], prepared=True)
     assert sorted(removed) == sorted(kept)
     assert not any(p.exists() for p in kept)
-    assert commands.clean(registry, graph_cfg, ["mid"], prepared=True) == []
+    assert clean(registry, graph_cfg, ["mid"], prepared=True) == []
 
 
 def test_clean_artifacts(graph_cfg: Config) -> None:
-    build(graph_cfg, ["base"])
+    fake_build(engine_of(graph_cfg), "base")
     arts = graph_cfg.artifacts_dir
     mine = arts / f"py_thing-2.0-{WHEEL}.whl"
+    older = arts / f"Py.Thing-1.9-{WHEEL}.whl"
     theirs = arts / f"py_thing_extra-1.0-{WHEEL}.whl"
-    for wheel in (mine, theirs):
+    for wheel in (mine, older, theirs):
         wheel.write_bytes(b"PK")
     registry = Registry.load(graph_cfg)
 
-    assert commands.clean(registry, graph_cfg, ["base"]) != []
+    assert clean(registry, graph_cfg, ["base"]) != []
     assert (arts / "base.tar.xz").is_file()  # only with artifacts=True
-    assert commands.clean(registry, graph_cfg, ["base"], artifacts=True) == [arts / "base.tar.xz"]
-    assert commands.clean(registry, graph_cfg, ["py-thing"], artifacts=True) == [mine]
+    assert clean(registry, graph_cfg, ["base"], artifacts=True) == [arts / "base.tar.xz"]
+    # every wheel of the project (names normalized), and nothing of another project
+    assert sorted(clean(registry, graph_cfg, ["py-thing"], artifacts=True)) == sorted([older, mine])
     assert theirs.is_file()
 
 
 def test_clean_unknown_package(graph_cfg: Config) -> None:
-    with pytest.raises(RecipeError, match="unknown package `tpo`"):
-        commands.clean(Registry.load(graph_cfg), graph_cfg, ["tpo"])
+    with pytest.raises(RecipeError, match=r"unknown package `tpo` \(did you mean top\?\)"):
+        clean(Registry.load(graph_cfg), graph_cfg, ["tpo"])
+
+
+def invoke_cli(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
+    """`invoke ARGS` in this process (the tasks only call library functions)."""
+    monkeypatch.setenv("WASIXTASKS_ROOT", str(root))
+    Program(namespace=namespace(), name="invoke", binary="invoke").run(["invoke", *args], exit=False)
+
+
+def test_clean_task_takes_names_positionally(
+    graph_cfg: Config, clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = engine_of(graph_cfg)
+    for name in ("base", "mid", "lone"):
+        fake_build(engine, name)
+    pkgs = graph_cfg.pkgs_dir
+    invoke_cli(graph_cfg.root, clean_env, "clean", "mid,lone")
+    assert "removed 10 path(s)" in capsys.readouterr().out
+    assert not (pkgs / "mid.stamp").exists() and not (pkgs / "lone.build").exists()
+    assert (pkgs / "base.stamp").is_file()
+    assert (graph_cfg.artifacts_dir / "mid.tar.xz").is_file()
+
+    invoke_cli(graph_cfg.root, clean_env, "clean", "--artifacts", "base")
+    assert not (graph_cfg.artifacts_dir / "base.tar.xz").exists()
+    assert (graph_cfg.artifacts_dir / "mid.tar.xz").is_file()
+
+    # `all`: every package
+    fake_build(engine, "top")
+    invoke_cli(graph_cfg.root, clean_env, "clean", "all")
+    assert not (pkgs / "top.stamp").exists()
+    assert not list(pkgs.glob("*.build"))
 
 
 # --------------------------------------------------------------------------- install.libs
@@ -219,11 +367,14 @@ def installed_record(dest: Path, name: str) -> dict[str, object]:
     return data
 
 
-def test_install_libs_with_dependencies(graph_cfg: Config, tmp_path: Path) -> None:
-    build(graph_cfg, ["top"])
+def test_install_libs_with_dependencies(graph_cfg: Config, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    engine = engine_of(graph_cfg)
+    for name in ("base", "mid", "top"):
+        fake_build(engine, name)
     dest = tmp_path / "sysroot"
-    installed = commands.install_libs(Registry.load(graph_cfg), graph_cfg, ["top"], dest)
-    assert installed == ["base", "mid", "top"]
+    installed = install_libs(engine, ["top"], dest)
+    assert installed == ["base", "mid", "top"]  # dependencies first
     for name in installed:
         assert (dest / f"usr/local/include/{name}.h").read_text() == (
             f'#define {name.upper()}_VERSION "1.0"\n'
@@ -236,31 +387,28 @@ def test_install_libs_with_dependencies(graph_cfg: Config, tmp_path: Path) -> No
         files = record["files"]
         assert isinstance(files, list)
         assert f"usr/local/include/{name}.h" in files
-        assert f"usr/local/lib/wasm32-wasi/pkgconfig/{name}.pc" in files
         assert all((dest / f).is_file() for f in files)
-
-
-def version_files(name: str, version: str, only: str) -> dict[str, str | bytes]:
-    """A library whose install has a header every version has and one only this one has."""
-    files: dict[str, str | bytes] = dict(library_files(name, version))
-    files[f"{only}.h"] = f"/* only in {version} */\n"
-    files["Makefile"] = str(files["Makefile"]) + f"\tcp {only}.h $(DESTDIR)/usr/local/include/{only}.h\n"
-    return files
+    assert f"[top] installed 2 files into {dest}" in capsys.readouterr().out
+    # a second request sharing dependencies installs each library once
+    assert install_libs(engine, ["mid", "base"], dest) == ["base", "mid"]
 
 
 def test_reinstall_removes_what_the_new_version_lacks(cfg: Config, tmp_path: Path) -> None:
+    add_library(cfg.root, "lone")
     dest = tmp_path / "sysroot"
-    add_library(cfg.root, "lone", version="1.0", files=version_files("lone", "1.0", "lone_old"))
-    build(cfg, ["lone"])
-    commands.install_libs(Registry.load(cfg), cfg, ["lone"], dest)
+    engine = engine_of(cfg)
+    fake_build(engine, "lone", version="1.0", extra="lone_old")
+    install_libs(engine, ["lone"], dest)
     inc = dest / "usr/local/include"
     assert (inc / "lone_old.h").is_file()
     # a file of the user's own next to ours: never touched
     (inc / "mine.h").write_text("/* user */\n")
 
-    add_library(cfg.root, "lone", version="2.0", files=version_files("lone", "2.0", "lone_new"))
-    build(cfg, ["lone"])
-    commands.install_libs(Registry.load(cfg), cfg, ["lone"], dest)
+    import shutil
+
+    shutil.rmtree(cfg.layout.package("lone").lib)
+    fake_build(engine, "lone", version="2.0", extra="lone_new")
+    install_libs(engine, ["lone"], dest)
     assert not (inc / "lone_old.h").exists()
     assert (inc / "lone_new.h").read_text() == "/* only in 2.0 */\n"
     assert (inc / "lone.h").read_text() == '#define LONE_VERSION "2.0"\n'
@@ -273,17 +421,20 @@ def test_reinstall_removes_what_the_new_version_lacks(cfg: Config, tmp_path: Pat
 
 def test_install_libs_without_an_artifact(graph_cfg: Config, tmp_path: Path) -> None:
     with pytest.raises(BuildError) as info:
-        commands.install_libs(Registry.load(graph_cfg), graph_cfg, ["mid"], tmp_path / "s")
+        install_libs(engine_of(graph_cfg), ["mid"], tmp_path / "s")
     err = info.value
     assert err.package == "base"  # the first one of the closure
     assert err.step == "install"
-    assert err.hint == "Run `invoke build.lib base` first."
+    assert err.message == (f"library base has no artifact {graph_cfg.artifacts_dir / 'base.tar.xz'}; "
+                           "build it first")
+    assert err.exit_code == 8
     assert not (tmp_path / "s").exists()
 
 
 def test_install_libs_refuses_a_wheel(graph_cfg: Config, tmp_path: Path) -> None:
     with pytest.raises(RecipeError, match="`py-thing` is a wheel, not a library"):
-        commands.install_libs(Registry.load(graph_cfg), graph_cfg, ["py-thing"], tmp_path / "s")
+        install_libs(engine_of(graph_cfg), ["py-thing"], tmp_path / "s")
+    assert not (tmp_path / "s").exists()
 
 
 # --------------------------------------------------------------------------- require_kind
@@ -291,123 +442,34 @@ def test_install_libs_refuses_a_wheel(graph_cfg: Config, tmp_path: Path) -> None
 
 def test_require_kind(graph_cfg: Config) -> None:
     registry = Registry.load(graph_cfg)
-    commands.require_kind(registry.get("base"), Kind.LIBRARY)
-    commands.require_kind(registry.get("py-thing"), Kind.WHEEL)
+    require_kind(registry.get("base"), Kind.LIBRARY)
+    require_kind(registry.get("base"), Kind.LIBRARY, Kind.TOOLCHAIN)
+    require_kind(registry.get("py-thing"), Kind.WHEEL)
 
     with pytest.raises(RecipeError) as info:
-        commands.require_kind(registry.get("base"), Kind.WHEEL)
+        require_kind(registry.get("base"), Kind.WHEEL)
     assert info.value.message == "`base` is a library, not a wheel"
     assert info.value.hint == "Use `invoke build.lib base`."
     assert info.value.exit_code == 3
 
     with pytest.raises(RecipeError) as info:
-        commands.require_kind(registry.get("py-thing"), Kind.LIBRARY)
-    assert info.value.message == "`py-thing` is a wheel, not a library"
+        require_kind(registry.get("py-thing"), Kind.LIBRARY, Kind.TOOLCHAIN)
+    assert info.value.message == "`py-thing` is a wheel, not a library or toolchain"
     assert info.value.hint == "Use `invoke build.wheel py-thing`."
-
-
-# --------------------------------------------------------------------------- doctor
-
-
-@pytest.fixture
-def host_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """PATH is one folder holding (empty, executable) `make` and `pkg-config`."""
-    folder = tmp_path / "host-bin"
-    folder.mkdir()
-    for tool in ("make", "pkg-config"):
-        exe = folder / tool
-        exe.write_text("")
-        exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", str(folder))
-    return folder
-
-
-def test_doctor_ready(cfg: Config, fake_toolchain: Toolchain, host_path: Path) -> None:
-    ok, text = commands.doctor(cfg, fake_toolchain)
-    assert ok
-    lines = text.splitlines()
-    assert lines[0] == "profile: stand-in (configured: stand-in)"
-    assert lines[-1] == "status: ready"
-    assert f"  CC      {fake_toolchain.tools['CC']}  [ok]" in lines
-    assert "  python  CPython 3.11 (cp311), headers " in text
-    assert "  wheel tag platform: wasi_wasm32" in lines
-    assert f"  host    make: {host_path / 'make'}" in lines
-    assert "problem:" not in text
-
-
-def test_doctor_missing_host_tool(cfg: Config, fake_toolchain: Toolchain, host_path: Path) -> None:
-    (host_path / "pkg-config").unlink()
-    ok, text = commands.doctor(cfg, fake_toolchain)
-    assert not ok
-    assert "  host    pkg-config: MISSING (apt-get install pkg-config)" in text.splitlines()
-    assert text.splitlines()[-1] == "status: NOT READY"
-
-
-def test_doctor_broken_toolchain(tmp_path: Path, clean_env: pytest.MonkeyPatch, host_path: Path) -> None:
-    cfg = load_config(make_project(tmp_path, fake_toolchain=False))
-    tc = standin_toolchain(cfg)
-    ok, text = commands.doctor(cfg, tc)
-    assert not ok
-    lines = text.splitlines()
-    assert lines[-1] == "status: NOT READY"
-    problems = [line for line in lines if line.startswith("  problem: ")]
-    assert problems and "manifest.json missing" in problems[0]
-    assert "run `invoke toolchain.setup`" in problems[0]
-    assert f"  CC      {tc.tools['CC']}  [MISSING]" in lines
-    assert "  python  MISSING: run `invoke toolchain.setup`" in lines
-
-
-def test_doctor_wasix_without_python(cfg: Config, tmp_path: Path, host_path: Path) -> None:
-    sysroot = tmp_path / "wasix-sysroot"
-    libdir = sysroot / "usr/local/lib/wasm32-wasi"
-    libdir.mkdir(parents=True)
-    (libdir / "libz.a").write_bytes(b"!<arch>\n")
-    env = {"CC": "/x/wasix-clang", "CXX": "/x/wasix-clang++", "AR": "/x/wasix-ar",
-           "RANLIB": "/x/wasix-ranlib", "WASIX_SYSROOT": str(sysroot), "WASMER": "/x/wasmer",
-           "PATH": str(host_path)}
-    tc = active_toolchain(cfg.with_(toolchain="auto"), env)
-    _, text = commands.doctor(cfg.with_(toolchain="auto"), tc)
-    lines = text.splitlines()
-    assert lines[0] == "profile: wasix (configured: auto)"
-    assert f"  sysroot {sysroot}" in lines
-    assert any(line.startswith(f"  note: {libdir} already holds libraries") for line in lines)
-    assert any(line.startswith("  python  MISSING: point `wasix-python`") for line in lines)
-    assert "  wheel tag platform: wasix_wasm32" in lines
-    assert "  runner  /x/wasmer run" in lines
-    # /x/... do not exist: reported per tool, and the profile is not ready
-    assert "  CC      /x/wasix-clang  [MISSING]" in lines
-    assert "  problem: AR, CC, CXX, RANLIB not found" in lines
-    assert lines[-1] == "status: NOT READY"
-
-
-def test_doctor_wasix_tools_present_but_no_python(cfg: Config, tmp_path: Path, host_path: Path) -> None:
-    sysroot = tmp_path / "wasix-sysroot"
-    sysroot.mkdir()
-    env = {"WASIX_SYSROOT": str(sysroot), "PATH": str(host_path)}
-    for tool in ("wasix-clang", "wasix-clang++", "llvm-ar", "llvm-ranlib", "wasmer"):
-        exe = host_path / tool
-        exe.write_text("")
-        exe.chmod(0o755)
-    env.update(CC=str(host_path / "wasix-clang"), CXX=str(host_path / "wasix-clang++"),
-               AR=str(host_path / "llvm-ar"), RANLIB=str(host_path / "llvm-ranlib"),
-               WASMER=str(host_path / "wasmer"))
-    tc = active_toolchain(cfg.with_(toolchain="auto"), env)
-    ok, text = commands.doctor(cfg.with_(toolchain="auto"), tc)
-    assert ok
-    assert text.splitlines()[-1] == "status: ready for libraries; NOT READY for wheels (no target CPython)"
 
 
 # --------------------------------------------------------------------------- fetch / prepare
 
 
 def test_fetch_and_prepare(graph_cfg: Config, capsys: pytest.CaptureFixture[str]) -> None:
-    registry = Registry.load(graph_cfg)
-    (source,) = commands.fetch(registry, graph_cfg, ["lone"])
+    engine = engine_of(graph_cfg)
+    (source,) = fetch(engine, ["lone"])
     assert source == graph_cfg.pkgs_dir / "lone.source"
     assert (source / "lone.h").is_file()
-    (prepared,) = commands.prepare(registry, graph_cfg, ["lone"])
+    (prepared,) = prepare(engine, ["lone"])
     assert prepared == graph_cfg.pkgs_dir / "lone.prepared"
     assert (prepared / "Makefile").is_file()
     out = capsys.readouterr().out
-    assert f"[lone] source ready: {source}" in out
+    assert f"[lone] source ready: {source} (mirror {graph_cfg.root / 'mirror' / 'lone-1.0.tar.gz'})" in out
     assert f"[lone] prepared: {prepared}" in out
+    assert "=== [lone] step fetch ===" in (graph_cfg.pkgs_dir / "lone.log").read_text()

@@ -1,5 +1,10 @@
-"""wasixtasks/run.py is the one place that starts processes (echo, log, typed errors); the
-stand-in wrappers in wasixtasks/resources/ are separate programs and exempt. No shell, ever."""
+"""wasixtasks/run.py is the one place that starts processes (echo, log, typed errors): every
+other module of the package, its subpackages included, goes through ``run()``. No shell,
+ever.
+
+The same rule makes the unit tests process-free: a test replaces ``wasixtasks.run.run`` (or
+the module's reference to it) with a fake, and only tests/unit/test_run.py starts real
+children."""
 
 from __future__ import annotations
 
@@ -12,8 +17,10 @@ import wasixtasks
 
 PACKAGE = Path(wasixtasks.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
+#: The only module allowed to start processes.
 EXEMPT = {PACKAGE / "run.py"}
-EXEMPT_DIRS = (PACKAGE / "resources",)
+#: Subpackages whose modules must be checked like the top-level ones (at least these).
+SUBPACKAGES = {"commands", "pipelines", "resources", "stages", "tasks", "toolchain"}
 
 #: Modules whose import means "I start processes myself".
 PROCESS_MODULES = {"subprocess", "pty", "multiprocessing"}
@@ -31,7 +38,7 @@ def rel(path: Path) -> str:
 
 
 def restricted() -> list[Path]:
-    return [p for p in SOURCES if p not in EXEMPT and not any(p.is_relative_to(d) for d in EXEMPT_DIRS)]
+    return [p for p in SOURCES if p not in EXEMPT]
 
 
 def process_uses(tree: ast.AST) -> list[str]:
@@ -66,7 +73,24 @@ def process_uses(tree: ast.AST) -> list[str]:
 
 def test_the_package_is_where_we_think() -> None:
     assert (PACKAGE / "run.py") in SOURCES
-    assert len(restricted()) >= 10
+    assert len(restricted()) == len(SOURCES) - 1
+    # the subpackages are scanned too
+    found = {p.relative_to(PACKAGE).parts[0] for p in SOURCES if len(p.relative_to(PACKAGE).parts) > 1}
+    assert SUBPACKAGES <= found
+    for module in ("debian.py", "pyindex.py", "sources.py", "jobs.py", "pipelines/stamps.py",
+                   "toolchain/runtime.py", "stages/build.py", "commands/build.py"):
+        assert PACKAGE / module in restricted(), module
+
+
+def test_modules_that_need_tools_call_run() -> None:
+    """apt-get (Debian backups) and `pip config list` (pip's indexes) go through run()."""
+    for module in ("debian.py", "pyindex.py", "stages/build.py"):
+        tree = ast.parse((PACKAGE / module).read_text())
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level > 0 and node.module == "run":
+                imported |= {alias.name for alias in node.names}
+        assert "run" in imported, module
 
 
 @pytest.mark.parametrize("path", restricted(), ids=rel)
@@ -102,6 +126,62 @@ def test_the_checker_catches_each_form() -> None:
     }
     for code, expected in samples.items():
         assert len(process_uses(ast.parse(code))) == expected, code
+
+
+UNIT_TESTS = sorted(Path(__file__).parent.glob("test_*.py"))
+
+
+def process_calls(tree: ast.AST) -> list[str]:
+    """Calls that start a process: ``subprocess.X(...)`` (and names imported from it), the
+    process functions of ``os``. A test may import subprocess to *forbid* it
+    (``monkeypatch.setattr(subprocess, "Popen", refuse)``): that is no call."""
+    modules: dict[str, str] = {}
+    functions: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                top = alias.name.split(".")[0]
+                if top in PROCESS_MODULES or top in PROCESS_CALLS:
+                    modules[alias.asname or top] = top
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            module = (node.module or "").split(".")[0]
+            for alias in node.names:
+                if module in PROCESS_MODULES or alias.name in PROCESS_CALLS.get(module, ()):
+                    functions.add(alias.asname or alias.name)
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in functions:
+            found.append(f"line {node.lineno}: {func.id}(...)")
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            owner = modules.get(func.value.id)
+            if owner in PROCESS_MODULES or (owner in PROCESS_CALLS and func.attr in PROCESS_CALLS[owner]):
+                found.append(f"line {node.lineno}: {func.value.id}.{func.attr}(...)")
+    return found
+
+
+def test_the_test_checker_catches_each_form() -> None:
+    samples = {
+        "import subprocess\nsubprocess.run(['ls'])": 1,
+        "import subprocess as sp\nsp.Popen(['ls'])": 1,
+        "from subprocess import check_output\ncheck_output(['ls'])": 1,
+        "import os\nos.system('ls')": 1,
+        "import subprocess\nmonkeypatch.setattr(subprocess, 'Popen', refuse)": 0,
+        "monkeypatch.setattr('wasixtasks.run.subprocess.Popen', refuse)": 0,
+        "import os\nos.path.join('a')": 0,
+    }
+    for code, expected in samples.items():
+        assert len(process_calls(ast.parse(code))) == expected, code
+
+
+@pytest.mark.parametrize("path", UNIT_TESTS, ids=lambda p: p.name)
+def test_unit_tests_start_no_processes_themselves(path: Path) -> None:
+    """Unit tests fake the tools; tests that run processes live in tests/integration
+    (test_run.py starts its children through ``run()``, the subject of its tests)."""
+    calls = process_calls(ast.parse(path.read_text(), filename=str(path)))
+    assert calls == [], f"tests/unit/{path.name} starts processes: {calls}"
 
 
 def test_run_py_is_the_one_that_does() -> None:

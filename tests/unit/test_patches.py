@@ -31,6 +31,16 @@ from wasixtasks.recipe import Recipe
 from wasixtasks.registry import Registry
 from wasixtasks.run import Log
 
+@pytest.fixture(autouse=True)
+def no_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Patches are applied and exported with pygit2, in this process: no git, no patch."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a unit test tried to start a process: {args}")
+
+    monkeypatch.setattr("wasixtasks.run.subprocess.Popen", refuse)
+
+
 FILES = {"hello.txt": "hello\n", "other.txt": "other\n", "Makefile": "install:\n\ttrue\n"}
 JAN_2022_NOON = 1641038400
 
@@ -286,3 +296,4 @@ def test_parse_patch_without_diff(tmp_path: Path) -> None:
 def test_prepared_dir(cfg: Config) -> None:
     add_library(cfg.root, "bar")
     assert prepared_dir(recipe_of(cfg, "bar"), cfg) == cfg.pkgs_dir / "bar.prepared"
+    assert prepared_dir(recipe_of(cfg, "bar"), cfg) == cfg.layout.package("bar").prepared

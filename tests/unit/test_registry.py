@@ -165,6 +165,7 @@ def test_file_without_recipe(cfg: Config) -> None:
     with pytest.raises(RecipeError, match="declares no recipe") as info:
         Registry.load(cfg)
     assert str(path) in info.value.message
+    assert "@toolchain_package" in info.value.message and "pure_wheel" in info.value.message
 
 
 def test_exception_in_recipe_file_is_reported_against_it(cfg: Config) -> None:
@@ -237,18 +238,134 @@ def test_wheel_in_libs_is_an_error(cfg: Config) -> None:
     assert "`w` is a wheel, not a library" in info.value.message
 
 
-def test_missing_smoke_program(cfg: Config) -> None:
-    path = write_recipe(
-        cfg.root,
-        "foo",
-        "from wasixtasks.recipe import Smoke, Url, library\n\n"
+def lib_with_test(program: str, skip: str | None = None) -> str:
+    return (
+        "from wasixtasks.recipe import Test, Url, library\n\n"
         f'@library(version="1", source=Url("https://example.invalid/f.tar.gz", sha256="{SHA}"),'
-        ' smoke=Smoke("smoke/foo.c", pkg_config=("foo",), expect="ok"))\n'
-        "def foo(b) -> None:\n    pass\n",
+        f" test=Test({program!r}, pkg_config=('foo',), expect='ok', skip={skip!r}))\n"
+        "def foo(b) -> None:\n    pass\n"
     )
-    with pytest.raises(RecipeError, match="field `smoke`") as info:
+
+
+def test_missing_test_program(cfg: Config) -> None:
+    path = write_recipe(cfg.root, "foo", lib_with_test("tests/foo.c"))
+    with pytest.raises(RecipeError, match="field `test`") as info:
+        Registry.load(cfg)
+    err = info.value
+    assert str(path) in err.message
+    # the program is looked for next to the recipe file
+    assert f"no file {cfg.pkgs_dir / 'tests' / 'foo.c'}" in err.message
+    assert (err.package, err.step) == ("foo", "load")
+
+
+def test_test_program_next_to_the_recipe(cfg: Config) -> None:
+    write_recipe(cfg.root, "foo", lib_with_test("tests/foo.c"))
+    (cfg.pkgs_dir / "tests").mkdir()
+    (cfg.pkgs_dir / "tests" / "foo.c").write_text("int main(void) { return 0; }\n")
+    test = Registry.load(cfg).get("foo").test
+    assert test is not None and test.program == "tests/foo.c"
+
+
+def test_a_skipped_test_needs_no_program(cfg: Config) -> None:
+    write_recipe(cfg.root, "foo", lib_with_test("tests/foo.c", skip="needs the network"))
+    test = Registry.load(cfg).get("foo").test
+    assert test is not None and test.skip == "needs the network"
+
+
+# --------------------------------------------------------------------------- toolchain packages
+
+
+def toolchain_recipe(name: str, *, libs: Sequence[str] = ()) -> str:
+    return textwrap.dedent(
+        f"""\
+        from wasixtasks.recipe import Url, toolchain_package
+
+
+        @toolchain_package(version="1", source=Url("https://example.invalid/{name}.tar.gz",
+                           sha256={SHA!r}), libs={list(libs)!r}, name={name!r})
+        def recipe(b) -> None:
+            pass
+        """
+    )
+
+
+def test_toolchain_packages_build_on_toolchain_packages(cfg: Config) -> None:
+    write_recipe(cfg.root, "wasix-libc", toolchain_recipe("wasix-libc"))
+    write_recipe(cfg.root, "libcxx", toolchain_recipe("libcxx", libs=["wasix-libc"]))
+    reg = Registry.load(cfg)
+    assert reg.names(Kind.TOOLCHAIN) == ["libcxx", "wasix-libc"]
+    assert reg.names(Kind.LIBRARY) == []
+    assert reg.get("libcxx").deps == ("wasix-libc",)
+
+
+def test_a_library_in_a_toolchain_package_libs_is_an_error(cfg: Config) -> None:
+    write_recipe(cfg.root, "zlib", library_recipe("zlib", SHA))
+    path = write_recipe(cfg.root, "libcxx", toolchain_recipe("libcxx", libs=["zlib"]))
+    with pytest.raises(RecipeError) as info:
         Registry.load(cfg)
     assert str(path) in info.value.message
+    assert "field `libs`: `zlib` is a library, not a toolchain" in info.value.message
+
+
+def test_a_toolchain_package_in_a_library_libs_is_an_error(cfg: Config) -> None:
+    # libraries get the toolchain implicitly; naming it in libs is a mistake
+    write_recipe(cfg.root, "wasix-libc", toolchain_recipe("wasix-libc"))
+    path = write_recipe(cfg.root, "zlib", library_recipe("zlib", SHA, libs=["wasix-libc"]))
+    with pytest.raises(RecipeError) as info:
+        Registry.load(cfg)
+    assert str(path) in info.value.message
+    assert "field `libs`: `wasix-libc` is a toolchain, not a library" in info.value.message
+
+
+# --------------------------------------------------------------------------- the target CPython
+
+
+def python_recipe(name: str) -> str:
+    return (
+        "from wasixtasks.recipe import Url, library\n\n"
+        f'@library(version="3.13.5", source=Url("https://example.invalid/{name}.tar.xz", '
+        f'sha256="{SHA}"), name={name!r}, provides_python=True)\n'
+        "def recipe(b) -> None:\n    pass\n"
+    )
+
+
+def test_the_python_provider(cfg: Config) -> None:
+    write_recipe(cfg.root, "zlib", library_recipe("zlib", SHA))
+    assert Registry.load(cfg).python_provider is None
+    write_recipe(cfg.root, "cpython", python_recipe("cpython"))
+    assert Registry.load(cfg).python_provider == "cpython"
+
+
+def test_two_python_providers_are_an_error(cfg: Config) -> None:
+    first = write_recipe(cfg.root, "cpython", python_recipe("cpython"))
+    second = write_recipe(cfg.root, "cpython-next", python_recipe("cpython-next"))
+    with pytest.raises(RecipeError) as info:
+        Registry.load(cfg)
+    msg = info.value.message
+    assert msg.startswith("two recipes provide the target CPython: ")
+    assert str(first) in msg and str(second) in msg
+
+
+# --------------------------------------------------------------------------- other declarations
+
+
+def test_pure_wheel_and_debian_sources_load(cfg: Config) -> None:
+    path = write_recipe(
+        cfg.root, "six",
+        "from wasixtasks.recipe import Debian, Sdist, Url, library, pure_wheel\n\n"
+        f'pure_wheel("six", version="1.17.0", source=Sdist("six", sha256="{SHA}"))\n\n'
+        f'@library(version="1.3.1", source=Url("https://example.invalid/zlib-1.3.1.tar.gz", '
+        f'sha256="{SHA}", backup=Debian("zlib", "1:1.3.dfsg+really1.3.1-1")))\n'
+        "def zlib(b) -> None:\n    pass\n",
+    )
+    reg = Registry.load(cfg)
+    assert reg.names() == ["six", "zlib"]
+    six = reg.get("six")
+    assert (six.kind, six.build, six.native, six.file) == (Kind.WHEEL, None, False, path)
+    assert six.line == 3
+    source = reg.get("zlib").source
+    assert isinstance(source, Url) and source.backup is not None
+    assert source.backup.package == "zlib"
 
 
 def test_get_unknown_suggests(cfg: Config) -> None:

@@ -1,10 +1,14 @@
-"""Tests of wasixtasks.run, the one module that starts subprocesses (the children here are
-the running Python itself, so the tests need no other tool)."""
+"""Tests of wasixtasks.run, the one module that starts subprocesses.
+
+These are the only unit tests that start processes: ``run`` itself is what they test. The
+children are the running Python, so no other tool is needed. Every other unit test replaces
+``run`` (or the function calling it) with a fake."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,14 +61,29 @@ def test_capture_returns_stdout_and_logs_stderr(log: Log) -> None:
 def test_cwd_env_and_stdin(log: Log, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
-    code = "import os, sys; print(os.getcwd(), os.environ.get('ONLY'), os.environ.get('HOME'), sys.stdin.read())"
+    code = ("import os, sys; print(os.getcwd(), os.environ.get('ONLY'), os.environ.get('HOME'), "
+            "repr(sys.stdin.read()))")
     result = run(
         [PY, "-c", code], log=log, cwd=work, env={"ONLY": "this", "PATH": os.environ.get("PATH", "")},
-        capture=True, stdin_text="fed",
+        capture=True,
     )
-    # env is the complete environment of the child: HOME is not inherited
-    assert result.stdout.split() == [str(work), "this", "None", "fed"]
+    # env is the complete environment of the child: HOME is not inherited; stdin is empty
+    assert result.stdout.split() == [str(work), "this", "None", "''"]
     assert f"(in {work})" in log.path.read_text()
+
+
+def test_pass_fds_are_inherited(log: Log) -> None:
+    read_fd, write_fd = os.pipe()
+    try:
+        code = f"import os; os.write({write_fd}, b'token')"
+        run([PY, "-c", code], log=log, pass_fds=(write_fd,))
+        assert os.read(read_fd, 16) == b"token"
+        # without it the child cannot use the descriptor
+        with pytest.raises(CommandError):
+            run([PY, "-c", code], log=log)
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
 
 
 def test_no_shell_is_involved(log: Log, tmp_path: Path) -> None:
@@ -138,6 +157,49 @@ def test_log_open_truncates_and_creates_folders(tmp_path: Path) -> None:
     lg.open(truncate=True)
     assert lg.path.read_text() == ""
     assert lg.size() == 0
+
+
+def test_log_records_step_durations(tmp_path: Path) -> None:
+    lg = Log("p", tmp_path / "p.log", quiet=True)
+    lg.open(truncate=True)
+    assert lg.step == "setup" and lg.durations == []
+    lg.finish_step()  # no step entered yet: nothing to record
+    assert lg.durations == []
+    lg.enter("configure")
+    time.sleep(0.05)
+    lg.enter("make")
+    lg.finish_step()
+    lg.finish_step()  # a step is finished once
+    assert [step for step, _ in lg.durations] == ["configure", "make"]
+    configure_seconds = lg.durations[0][1]
+    assert 0.05 <= configure_seconds < 10
+    lines = lg.path.read_text().splitlines()
+    assert lines == [
+        "=== [p] step configure ===",
+        f"=== [p] step configure took {configure_seconds:.1f}s ===",
+        "=== [p] step make ===",
+        f"=== [p] step make took {lg.durations[1][1]:.1f}s ===",
+    ]
+    assert lg.step == "make"  # failures after the last step still name it
+
+
+def test_log_durations_when_the_log_file_is_gone(tmp_path: Path) -> None:
+    lg = Log("p", tmp_path / "p.log", quiet=True)
+    lg.enter("build")
+    lg.path.unlink()  # e.g. `invoke clean` while the step ran
+    lg.finish_step()
+    assert [step for step, _ in lg.durations] == ["build"]
+    assert not lg.path.exists()  # not created again just to record a duration
+
+
+def test_log_info_echoes_unless_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    loud = Log("p", tmp_path / "p.log")
+    loud.info("packed p.tar.xz")
+    assert capsys.readouterr().out == "[p] packed p.tar.xz\n"
+    quiet = Log("q", tmp_path / "q.log", quiet=True)
+    quiet.info("packed q.tar.xz")
+    assert capsys.readouterr().out == ""
+    assert quiet.path.read_text() == "packed q.tar.xz\n"
 
 
 def test_log_warn_goes_to_stderr_and_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
-"""Tests of wasixtasks.wheels: inspection, install, retag and deterministic rewrite."""
+"""Tests of wasixtasks.wheels: inspection, install and deterministic retagging."""
 
 from __future__ import annotations
 
@@ -25,12 +25,7 @@ from tests.helpers.wheelfactory import (
 from wasixtasks import wheels
 from wasixtasks.errors import WheelError
 from wasixtasks.run import Log
-from wasixtasks.wheels import (
-    inspect_wheel,
-    install_wheel,
-    normalize_wheel,
-    retag_wheel,
-)
+from wasixtasks.wheels import inspect_wheel, install_wheel, retag_wheel
 
 
 @pytest.fixture
@@ -104,16 +99,38 @@ def _dotdot_record(rows: RecordRows) -> RecordRows:
     return [*rows, ["../evil.py", record_hash(b""), "0"]]
 
 
+def _twice(rows: RecordRows) -> RecordRows:
+    return [rows[0], *rows]
+
+
+def _no_hash(rows: RecordRows) -> RecordRows:
+    rows[0][1:] = ["", ""]
+    return rows
+
+
+def _record_hashes_itself(rows: RecordRows) -> RecordRows:
+    rows[-1][1:] = [record_hash(b""), "0"]
+    return rows
+
+
+def _short_row(rows: RecordRows) -> RecordRows:
+    return [*rows, ["demo_pkg/__init__.py"]]
+
+
 @pytest.mark.parametrize(
     ("transform", "expected"),
     [
-        (_bad_hash, "sha256 of demo_pkg/__init__.py does not match RECORD"),
-        (_bad_size, "size of demo_pkg/__init__.py is 10, RECORD says 11"),
-        (_drop_first, "demo_pkg/__init__.py is not listed in RECORD"),
+        (_bad_hash, "hash / size of demo_pkg/__init__.py didn't match RECORD"),
+        (_bad_size, "hash / size of demo_pkg/__init__.py didn't match RECORD"),
+        (_drop_first, "demo_pkg/__init__.py is not mentioned in RECORD"),
         (_ghost_entry, "RECORD lists demo_pkg/ghost.py but the wheel does not contain it"),
         (_md5, "unsupported hash 'md5'"),
-        (_padded, "does not match RECORD"),
-        (_dotdot_record, "unsafe RECORD path '../evil.py'"),
+        (_padded, "didn't match RECORD"),
+        (_dotdot_record, "RECORD lists ../evil.py but the wheel does not contain it"),
+        (_twice, "RECORD lists 'demo_pkg/__init__.py' twice"),
+        (_no_hash, "hash / size of demo_pkg/__init__.py is not included in RECORD"),
+        (_record_hashes_itself, "RECORD file incorrectly contains hash / size"),
+        (_short_row, "cannot parse RECORD"),
     ],
 )
 def test_record_problems(
@@ -126,11 +143,31 @@ def test_record_problems(
     assert path.name in message
     assert expected in message
     assert "\n" not in message
+    assert str(path.parent) not in message, "installer's 'In <path>, ' prefix is stripped"
+
+
+def test_several_record_problems_are_counted(tmp_path: Path) -> None:
+    path = make_wheel(
+        tmp_path,
+        files={"demo_pkg/__init__.py": b"", "demo_pkg/a.py": b"a"},
+        record_transform=lambda rows: rows[2:],
+    )
+    with pytest.raises(WheelError) as excinfo:
+        inspect_wheel(path)
+    assert excinfo.value.message.endswith(
+        "demo_pkg/__init__.py is not mentioned in RECORD (and 1 more RECORD problems)"
+    )
+
+
+def test_signature_listed_in_record_is_refused(tmp_path: Path) -> None:
+    path = make_wheel(tmp_path, extra_dist_info={"RECORD.jws": b"{}"})
+    with pytest.raises(WheelError, match="digital signature file .* incorrectly contained"):
+        inspect_wheel(path)
 
 
 def test_unrecorded_member(tmp_path: Path) -> None:
     path = make_wheel(tmp_path, unrecorded={"demo_pkg/sneaky.py": b"import os\n"})
-    with pytest.raises(WheelError, match="demo_pkg/sneaky.py is not listed in RECORD"):
+    with pytest.raises(WheelError, match="demo_pkg/sneaky.py is not mentioned in RECORD"):
         inspect_wheel(path)
 
 
@@ -178,12 +215,19 @@ def test_dist_info_must_match_filename(tmp_path: Path) -> None:
         inspect_wheel(renamed)
 
 
+def test_dist_info_name_must_match_filename(tmp_path: Path) -> None:
+    path = make_wheel(tmp_path, filename="other_pkg-1.0-cp311-cp311-wasi_wasm32.whl")
+    with pytest.raises(WheelError, match="directory doesn't match wheel filename") as excinfo:
+        inspect_wheel(path)
+    assert excinfo.value.message.startswith(f"{path.name}: bad .dist-info folder: ")
+
+
 def test_two_dist_info_folders(tmp_path: Path) -> None:
     path = make_wheel(
         tmp_path,
         files={"demo_pkg/__init__.py": b"", "other-1.0.dist-info/METADATA": b"Name: other\n"},
     )
-    with pytest.raises(WheelError, match="expected exactly one .dist-info folder"):
+    with pytest.raises(WheelError, match="exactly one .dist-info directory"):
         inspect_wheel(path)
 
 
@@ -326,13 +370,13 @@ def test_failed_upgrade_keeps_old_version(tmp_path: Path, log: Log) -> None:
 def test_install_refuses_bad_wheel(tmp_path: Path, log: Log) -> None:
     bad = make_wheel(tmp_path, record_transform=_bad_hash)
     site = tmp_path / "site-packages"
-    with pytest.raises(WheelError, match="does not match RECORD"):
+    with pytest.raises(WheelError, match="didn't match RECORD"):
         install_wheel(bad, site, log=log)
     assert not site.exists() or not any(site.iterdir())
 
 
 # --------------------------------------------------------------------------------------------
-# retag_wheel / normalize_wheel
+# retag_wheel
 
 
 def test_retag_wheel(tmp_path: Path) -> None:
@@ -400,28 +444,115 @@ def test_retag_refuses_bad_wheel(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
-def test_normalize_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _retag(src: Path, dest_dir: Path, tag: str = "cp311-cp311-wasi_wasm32") -> Path:
+    python_tag, abi_tag, platform_tag = tag.split("-")
+    return retag_wheel(
+        src, python_tag=python_tag, abi_tag=abi_tag, platform_tag=platform_tag, dest_dir=dest_dir
+    )
+
+
+def test_retag_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    files = {"demo_pkg/b.py": b"b", "demo_pkg/a.py": b"a", "demo_pkg/__init__.py": b""}
-    one = make_wheel(tmp_path / "one", files=files, date_time=(2021, 1, 1, 0, 0, 0))
+    files = {
+        "demo_pkg/b.py": b"b",
+        "demo_pkg/sub/x.py": b"x",
+        "demo_pkg/a.py": b"a",
+        "demo_pkg/__init__.py": b"",
+        "zz_top.py": b"",
+    }
+    licence = {"licenses/LICENSE": b"MIT\n"}
+    one = make_wheel(
+        tmp_path / "one", files=files, extra_dist_info=licence, date_time=(2021, 1, 1, 0, 0, 0)
+    )
     two = make_wheel(
         tmp_path / "two",
         files=dict(reversed(list(files.items()))),
+        extra_dist_info=licence,
         date_time=(2024, 5, 5, 5, 5, 6),
         unrecorded={"demo_pkg-1.0.dist-info/RECORD.p7s": b"signature"},
     )
-    out_one = normalize_wheel(one, tmp_path / "n1")
-    out_two = normalize_wheel(two, tmp_path / "n2")
+    out_one = _retag(one, tmp_path / "n1")
+    out_two = _retag(two, tmp_path / "n2")
     assert out_one.name == one.name
     assert out_one.read_bytes() == out_two.read_bytes()
-    assert "demo_pkg-1.0.dist-info/RECORD.p7s" not in read_members(out_two)
-    # normalizing a normalized wheel changes nothing
-    assert normalize_wheel(out_one, tmp_path / "n3").read_bytes() == out_one.read_bytes()
+    with zipfile.ZipFile(out_one) as zf:
+        names = zf.namelist()
+    assert "demo_pkg-1.0.dist-info/RECORD.p7s" not in names
+    assert names == [
+        "demo_pkg/__init__.py",
+        "demo_pkg/a.py",
+        "demo_pkg/b.py",
+        "demo_pkg/sub/x.py",
+        "zz_top.py",
+        "demo_pkg-1.0.dist-info/METADATA",
+        "demo_pkg-1.0.dist-info/WHEEL",
+        "demo_pkg-1.0.dist-info/licenses/LICENSE",
+        "demo_pkg-1.0.dist-info/RECORD",
+    ]
+    # retagging a retagged wheel with the same tags changes nothing
+    assert _retag(out_one, tmp_path / "n3").read_bytes() == out_one.read_bytes()
 
 
-def test_normalize_in_place(tmp_path: Path) -> None:
+def test_retag_uses_normalized_name(tmp_path: Path, log: Log) -> None:
+    src = make_wheel(
+        tmp_path / "in",
+        name="MarkupSafe",
+        version="3.0.2",
+        tag="py3-none-any",
+        files={
+            "markupsafe/__init__.py": b"",
+            "MarkupSafe-3.0.2.data/scripts/ms-tool": b"#!python\n",
+        },
+    )
+    out = _retag(src, tmp_path / "out")
+    assert out.name == "markupsafe-3.0.2-cp311-cp311-wasi_wasm32.whl"
+    assert sorted(read_members(out)) == [
+        "markupsafe-3.0.2.data/scripts/ms-tool",
+        "markupsafe-3.0.2.dist-info/METADATA",
+        "markupsafe-3.0.2.dist-info/RECORD",
+        "markupsafe-3.0.2.dist-info/WHEEL",
+        "markupsafe/__init__.py",
+    ]
+    info = inspect_wheel(out)
+    assert info.name == "markupsafe"
+    assert b"Name: MarkupSafe" in info.metadata, "METADATA keeps the project's own spelling"
+    site = tmp_path / "site-packages"
+    install_wheel(out, site, log=log)
+    assert (site.with_name("site-packages-extras") / "bin" / "ms-tool").is_file()
+    assert (site / "markupsafe-3.0.2.dist-info" / "INSTALLER").is_file()
+
+
+def test_retag_keeps_build_tag_and_escapes_dots(tmp_path: Path) -> None:
+    src = make_wheel(
+        tmp_path / "in",
+        name="zope.interface",
+        files={"zope/interface/__init__.py": b""},
+        filename="zope.interface-1.0-7-py3-none-any.whl",
+        tag="py3-none-any",
+    )
+    out = _retag(src, tmp_path / "out")
+    assert out.name == "zope_interface-1.0-7-cp311-cp311-wasi_wasm32.whl"
+    assert "zope_interface-1.0.dist-info/WHEEL" in read_members(out)
+    inspect_wheel(out)
+
+
+def test_retag_refuses_colliding_folders(tmp_path: Path) -> None:
+    src = make_wheel(
+        tmp_path / "in",
+        name="Demo_Pkg",
+        files={
+            "Demo_Pkg-1.0.data/scripts/tool": b"a",
+            "demo_pkg-1.0.data/scripts/tool": b"b",
+        },
+    )
+    with pytest.raises(WheelError, match="occurs twice after renaming"):
+        _retag(src, tmp_path / "out")
+    assert not any((tmp_path / "out").iterdir()), "the temporary folder is removed"
+
+
+def test_retag_in_place(tmp_path: Path) -> None:
     src = make_wheel(tmp_path)
-    out = normalize_wheel(src, tmp_path)
+    out = _retag(src, tmp_path)
     assert out == src
     inspect_wheel(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [src.name]
@@ -429,24 +560,29 @@ def test_normalize_in_place(tmp_path: Path) -> None:
 
 def test_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
-    out = normalize_wheel(make_wheel(tmp_path / "in"), tmp_path / "out")
+    out = _retag(make_wheel(tmp_path / "in"), tmp_path / "out")
     with zipfile.ZipFile(out) as zf:
         assert {i.date_time for i in zf.infolist()} == {(2023, 11, 14, 22, 13, 20)}
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(WheelError, match="SOURCE_DATE_EPOCH"):
-        normalize_wheel(make_wheel(tmp_path / "in2"), tmp_path / "out2")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # before the zip format's 1980 epoch
+    out = _retag(make_wheel(tmp_path / "in0"), tmp_path / "out0")
+    with zipfile.ZipFile(out) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    for bad in ("yesterday", "9" * 30):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        with pytest.raises(WheelError, match="SOURCE_DATE_EPOCH"):
+            _retag(make_wheel(tmp_path / "in2"), tmp_path / "out2")
 
 
 def test_record_is_regenerated(tmp_path: Path) -> None:
-    out = normalize_wheel(make_wheel(tmp_path / "in"), tmp_path / "out")
-    record = read_members(out)["demo_pkg-1.0.dist-info/RECORD"].decode()
-    rows = list(csv.reader(io.StringIO(record)))
-    assert rows[-1] == ["demo_pkg-1.0.dist-info/RECORD", "", ""]
-    assert [r[0] for r in rows[:-1]] == [
-        "demo_pkg/__init__.py",
-        "demo_pkg-1.0.dist-info/METADATA",
-        "demo_pkg-1.0.dist-info/WHEEL",
-    ]
+    out = _retag(make_wheel(tmp_path / "in"), tmp_path / "out")
+    members = read_members(out)
+    rows = list(csv.reader(io.StringIO(members["demo_pkg-1.0.dist-info/RECORD"].decode())))
+    assert [r[0] for r in rows] == sorted(members)
+    for name, digest, size in rows:
+        if name == "demo_pkg-1.0.dist-info/RECORD":
+            assert (digest, size) == ("", "")
+        else:
+            assert (digest, size) == (record_hash(members[name]), str(len(members[name])))
 
 
 def test_module_does_not_import_subprocess() -> None:

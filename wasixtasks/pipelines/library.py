@@ -42,8 +42,10 @@ class Built:
     artifact: Path
     #: modules of the stage helpers the build used (recorded in the stamp)
     used_modules: frozenset[str] = frozenset()
-    #: where the source came from when it is not the pinned file (substitute, override)
+    #: where the source came from (mirror, Debian backup, substitute, override)
     origin: str = ""
+    #: the pinned file or commit itself was built (not a substitute or an override)
+    exact: bool = True
 
 
 def check_host_tools(recipe: Recipe, env: dict[str, str], log: Log) -> None:
@@ -58,9 +60,10 @@ def check_host_tools(recipe: Recipe, env: dict[str, str], log: Log) -> None:
             )
 
 
-def source_origin(engine: Engine, recipe: Recipe) -> str:
+def source_origin(engine: Engine, recipe: Recipe) -> tuple[str, bool]:
+    """Where the built source came from, and whether it was exactly the pin."""
     state = read_state(engine.cfg.layout.package(recipe.name).source)
-    return state.origin if state is not None else ""
+    return (state.origin, state.exact) if state is not None else ("", True)
 
 
 def build_library(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Built:
@@ -89,4 +92,4 @@ def build_library(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Bui
         pack_tar_xz(destdir, paths.library_artifact)
     log.info(f"packed {paths.library_artifact.name}")
     return Built(recipe.name, paths.library_artifact, frozenset(ctx.used_modules),
-                 source_origin(engine, recipe))
+                 *source_origin(engine, recipe))

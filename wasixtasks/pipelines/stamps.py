@@ -96,10 +96,12 @@ class Stamp:
 def read_stamp(path: Path) -> Stamp | None:
     try:
         data = json.loads(path.read_text())
+        logic = data.get("logic", {})
+        if not isinstance(logic, dict):
+            return None
         return Stamp(str(data["inputs"]), str(data["artifact"]), str(data["artifact_sha256"]),
-                     {str(k): str(v) for k, v in data.get("logic", {}).items()},
-                     str(data.get("origin", "")))
-    except (OSError, ValueError, KeyError, TypeError):
+                     {str(k): str(v) for k, v in logic.items()}, str(data.get("origin", "")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -135,4 +135,4 @@ def build_wheel(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Built
     finally:
         remove_tree(out_dir)
     log.info(f"wrote {final.name}")
-    return Built(recipe.name, final, frozenset(ctx.used_modules), source_origin(engine, recipe))
+    return Built(recipe.name, final, frozenset(ctx.used_modules), *source_origin(engine, recipe))

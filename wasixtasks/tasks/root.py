@@ -8,7 +8,7 @@ from invoke.tasks import task
 from ..commands.clean import clean as clean_packages
 from ..commands.query import graph_text, package_table
 from ..run import console
-from ._common import Project, reports_errors, split_names
+from ._common import Project, names_or_all, reports_errors, split_names
 
 
 @task(name="list")
@@ -18,8 +18,8 @@ def list_(c: Context) -> None:
     console(package_table(Project.load().engine))
 
 
-@task(positional=["name"], help={"name": "limit to these packages (comma-separated) and their dependencies",
-                                 "dot": "print Graphviz dot instead of the build order"})
+@task(help={"name": "limit to these packages (comma-separated) and their dependencies",
+            "dot": "print Graphviz dot instead of the build order"})
 @reports_errors
 def graph(c: Context, name: str = "", dot: bool = False) -> None:
     """Print the dependency graph in build order (or as dot)."""
@@ -27,14 +27,14 @@ def graph(c: Context, name: str = "", dot: bool = False) -> None:
 
 
 @task(positional=["name"], help={
-    "name": "package(s) to clean, comma-separated (default: all)",
+    "name": "package(s) to clean, comma-separated, or `all`",
     "prepared": "also remove .source and .prepared (unexported work in them is lost)",
     "artifacts": "also remove the package's artifacts",
 })
 @reports_errors
-def clean(c: Context, name: str = "", prepared: bool = False, artifacts: bool = False) -> None:
+def clean(c: Context, name: str, prepared: bool = False, artifacts: bool = False) -> None:
     """Remove work folders, logs and stamps (the next build starts from the prepared tree)."""
     p = Project.load()
-    removed = clean_packages(p.registry, p.cfg, split_names(name) or p.registry.names(),
+    removed = clean_packages(p.registry, p.cfg, names_or_all(p, name),
                              prepared=prepared, artifacts=artifacts)
     console(f"removed {len(removed)} path(s)")
