@@ -10,7 +10,7 @@ data (for crossenv) and the standard library as one zip (the runtime's PYTHONHOM
 import zipfile
 from pathlib import Path
 
-from wasixtasks.recipe import Debian, Url, library
+from wasixtasks.recipe import Debian, Test, Url, library
 from wasixtasks.stages import LibBuild
 
 #: configure's answers for what it cannot probe when cross-compiling (or gets wrong: WASIX
@@ -49,6 +49,7 @@ def stdlib_zip(lib: Path, sysconfigdata: Path, out: Path) -> None:
     ),
     libs=["zlib", "xz", "bzip2", "libffi", "sqlite"],
     provides_python=True,
+    test=Test("tests/cpython.py", expect="cpython test OK"),
     catalog_version="feat/dl@e3245fc",
     version_note="built from the official 3.13.15 release (the catalog's wasix-org fork "
     "branch is not obtainable); dlopen, threads and the wasix platform tag come from "

@@ -1,0 +1,124 @@
+"""The self-built WASIX toolchain: its self-test under Wasmer, the cache outside the checkout,
+and what makes it rebuild.
+
+`nox -s tests` runs `invoke toolchain.setup` before the tests, so the toolchain packages are
+in the shared cache; every sandbox here restores them from it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wasixtasks
+from tests.helpers.sandbox import REPO, Result, cli_env, clone_project, invoke
+
+pytestmark = pytest.mark.integration
+
+TOOLCHAIN = ["wasix-libc", "compiler-rt", "libcxx"]
+
+
+def statuses(output: str) -> dict[str, str]:
+    out = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] in ("built", "restored", "up", "failed", "skipped"):
+            out[parts[0]] = "up to date" if parts[1] == "up" else parts[1]
+    return out
+
+
+def listed_current(output: str) -> dict[str, bool]:
+    """package -> whether `invoke list` says it is up to date."""
+    out = {}
+    for line in output.splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 4:
+            out[parts[0]] = "up to date" in line
+    return out
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """A second checkout: `toolchain.setup` there finds everything in the shared cache."""
+    root = clone_project(tmp_path_factory.mktemp("tc") / "project")
+    return root, invoke(root, "toolchain.setup")
+
+
+def test_setup_in_a_second_checkout_restores_from_the_cache(checkout: tuple[Path, Result]) -> None:
+    root, result = checkout
+    assert result.returncode == 0, result.output
+    status = statuses(result.output)
+    assert {*TOOLCHAIN, "cpython", "zlib", "xz", "bzip2", "libffi", "sqlite"} <= set(status)
+    assert set(status.values()) == {"restored"}, status
+    assert "compiler: " in result.output and "target CPython 3.13" in result.output
+    assert ".cpython-313-wasm32-wasi.so" in result.output
+    for name in TOOLCHAIN:
+        assert (root / "artifacts" / f"{name}.tar.xz").is_file()
+
+
+def test_doctor_reports_a_ready_toolchain(checkout: tuple[Path, Result]) -> None:
+    root, _ = checkout
+    result = invoke(root, "toolchain.doctor")
+    assert result.returncode == 0, result.output
+    assert "profile: self-built" in result.output
+    assert "compiler" in result.output and "[ok]" in result.output
+    assert result.last_line == "status: ready"
+
+
+def test_toolchain_self_test_runs_under_wasmer(checkout: tuple[Path, Result]) -> None:
+    root, _ = checkout
+    result = invoke(root, "test.lib", "libcxx")
+    assert result.returncode == 0, result.output
+    for line in ("pthread: ok", "setjmp: ok", "c++ exception: ok", "socket: ok"):
+        assert line in result.output, result.output
+    assert "[libcxx] test passed" in result.output
+
+
+def test_a_changed_wasix_libc_pin_invalidates_the_toolchain(checkout: tuple[Path, Result],
+                                                            tmp_path: Path) -> None:
+    root = clone_project(tmp_path / "project")
+    recipe = root / "pkgs" / "wasix_libc.py"
+    text = recipe.read_text()
+    # another pin (the hash decides; nothing is fetched by `list`)
+    recipe.write_text(text.replace("34178a6272804f90448b5bd08dc7bcf0d85438e3",
+                                   "e4e5cfc" + "0" * 33))
+    before = invoke(checkout[0], "list")
+    after = invoke(root, "list")
+    assert before.returncode == 0 and after.returncode == 0, after.output
+    assert all(listed_current(before.output)[n] for n in [*TOOLCHAIN, "cpython", "zlib"])
+    now = listed_current(after.output)
+    # wasix-libc and everything built with it: the whole toolchain and every package
+    assert not any(now[n] for n in [*TOOLCHAIN, "cpython", "zlib", "xz", "sqlite"]), after.output
+    doctor = invoke(root, "toolchain.doctor")
+    assert "not built for these recipes" in doctor.output
+    assert doctor.returncode == 9
+
+
+def test_a_changed_driver_flag_invalidates_everything(checkout: tuple[Path, Result],
+                                                      tmp_path: Path) -> None:
+    """A copy of the wasixtasks package with one compiler flag changed: every package,
+    toolchain first, is out of date."""
+    package = tmp_path / "lib" / "wasixtasks"
+    shutil.copytree(Path(wasixtasks.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    drivers = package / "toolchain" / "drivers.py"
+    text = drivers.read_text()
+    assert '"-fno-trapping-math",' in text
+    drivers.write_text(text.replace('"-fno-trapping-math",', '"-fno-trapping-math", "-O1",'))
+    root = checkout[0]
+    env = cli_env(root, {"PYTHONPATH": str(tmp_path / "lib")})
+    code = ("import wasixtasks, sys; print('lib', wasixtasks.__file__); "
+            "from invoke import Program; from wasixtasks.tasks import namespace; "
+            "Program(namespace=namespace()).run(['invoke', 'list'])")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.returncode == 0, proc.stdout
+    assert f"lib {package}/__init__.py" in proc.stdout
+    now = listed_current(proc.stdout.split("\n", 1)[1])
+    assert not any(now[n] for n in [*TOOLCHAIN, "cpython", "zlib"]), proc.stdout
+    unchanged = invoke(root, "list")
+    assert all(listed_current(unchanged.output)[n] for n in [*TOOLCHAIN, "cpython"])
