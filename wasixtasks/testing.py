@@ -88,17 +88,27 @@ def _judge(recipe: Recipe, test: Test, result: RunResult, log: Log, started: flo
                       log.path, result.stdout)
 
 
+def _begin(engine: Engine, name: str, step: str) -> tuple[Recipe, Test, Log, float]:
+    """A test's recipe, its declaration and a fresh test log (``pkgs/<name>.test.log``)."""
+    recipe = engine.registry.get(name)
+    log = Log(name, engine.cfg.layout.package(name).test_log)
+    log.open(truncate=True)
+    log.enter(step)
+    return recipe, _test_of(recipe), log, time.monotonic()
+
+
+def _target_python(engine: Engine, name: str) -> TargetPython:
+    py = engine.target_python(needed_by=name)
+    if py is None:
+        raise ToolchainError("no target CPython to run Python tests with", package=name,
+                             step="test", hint="Run `invoke toolchain.doctor`.")
+    return py
+
+
 def test_library(engine: Engine, name: str) -> TestResult:
     """Compile the library's (or toolchain's) test program against it and run it."""
-    recipe = engine.registry.get(name)
-    test = _test_of(recipe)
-    started = time.monotonic()
-    if test.skip:
-        return TestResult(name, recipe.kind.value, "skipped", detail=test.skip)
+    recipe, test, log, started = _begin(engine, name, "test")
     paths = engine.cfg.layout.package(name)
-    log = Log(name, paths.test_log)
-    log.open(truncate=True)
-    log.enter("test")
     toolchain = engine.compiler_toolchain(needed_by=name)
     work = fresh_dir(paths.test)
     sysroot = work / "sysroot"
@@ -181,35 +191,18 @@ def _run_python(engine: Engine, recipe: Recipe, test: Test, py: TargetPython, si
 
 def test_python(engine: Engine, name: str) -> TestResult:
     """The target CPython's own test: a script run with an empty site-packages."""
-    recipe = engine.registry.get(name)
-    test = _test_of(recipe)
-    started = time.monotonic()
-    paths = engine.cfg.layout.package(name)
-    log = Log(name, paths.test_log)
-    log.open(truncate=True)
-    py = engine.target_python(needed_by=name)
-    if py is None:
-        raise ToolchainError("no target CPython", package=name, step="test")
-    site = fresh_dir(paths.test) / "site-packages"
+    recipe, test, log, started = _begin(engine, name, "test")
+    py = _target_python(engine, name)
+    site = fresh_dir(engine.cfg.layout.package(name).test) / "site-packages"
     site.mkdir()
     return _run_python(engine, recipe, test, py, site, log, started)
 
 
 def test_wheel(engine: Engine, name: str) -> TestResult:
     """Install the wheel (and the wheels it needs) and run its test script under Wasmer."""
-    recipe = engine.registry.get(name)
-    test = _test_of(recipe)
-    started = time.monotonic()
-    if test.skip:
-        return TestResult(name, recipe.kind.value, "skipped", detail=test.skip)
+    recipe, test, log, started = _begin(engine, name, "install")
+    py = _target_python(engine, name)
     paths = engine.cfg.layout.package(name)
-    log = Log(name, paths.test_log)
-    log.open(truncate=True)
-    log.enter("install")
-    py = engine.target_python(needed_by=name)
-    if py is None:
-        raise ToolchainError("no target CPython to run wheel tests with", package=name,
-                             step="test", hint="Run `invoke toolchain.doctor`.")
     wheels: dict[str, Path] = {}
     _required_wheels(engine, _wheel_of(engine, recipe), wheels)
     site = fresh_dir(paths.test) / "site-packages"
@@ -219,7 +212,11 @@ def test_wheel(engine: Engine, name: str) -> TestResult:
 
 
 def run_test(engine: Engine, name: str) -> TestResult:
+    """A package's test; a test declared with ``skip=`` is reported with its reason."""
     recipe = engine.registry.get(name)
+    test = _test_of(recipe)
+    if test.skip:
+        return TestResult(name, recipe.kind.value, "skipped", detail=test.skip)
     if recipe.provides_python:
         return test_python(engine, name)
     return (test_wheel if recipe.kind is Kind.WHEEL else test_library)(engine, name)

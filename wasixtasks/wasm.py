@@ -15,19 +15,16 @@ Every malformed input raises :class:`~wasixtasks.errors.WasmFormatError` naming 
 (usually the file path) and the byte offset of the problem. The reader never reads past the
 buffer or past the section it is decoding.
 
-LEB128 numbers follow the spec: at most ``ceil(N / 7)`` bytes for an N-bit number and no
-value bits beyond N. Padded (non-minimal) encodings within that length are valid and are
-accepted; LLVM writes them in places it may patch later.
+The byte-level decoding (bounded LEB128, file and byte sources) is in ``wasm_reader``.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
 
 from .errors import WasmFormatError
+from .wasm_reader import SECTION_NAMES, BytesSource, FileSource, Reader, Source, format_error
 
 __all__ = [
     "DylinkInfo",
@@ -46,24 +43,6 @@ _HEADER_SIZE = 8
 _SECTION_CUSTOM = 0
 _SECTION_IMPORT = 2
 _SECTION_EXPORT = 7
-
-#: Names of section ids, for error messages only.
-_SECTION_NAMES = {
-    0: "custom",
-    1: "type",
-    2: "import",
-    3: "function",
-    4: "table",
-    5: "memory",
-    6: "global",
-    7: "export",
-    8: "start",
-    9: "element",
-    10: "code",
-    11: "data",
-    12: "data count",
-    13: "tag",
-}
 
 #: External kinds as used by import descriptors and export descriptors.
 _EXTERNAL_KINDS = {0x00: "func", 0x01: "table", 0x02: "memory", 0x03: "global", 0x04: "tag"}
@@ -153,169 +132,6 @@ class WasmModule:
         }
 
 
-class _Reader:
-    """Decodes values from ``buf``, a slice of the input that starts at offset ``base``.
-
-    The reader never goes past ``buf``; running out raises ``WasmFormatError`` saying
-    ``unexpected end of <what>``.
-    """
-
-    __slots__ = ("base", "buf", "origin", "pos", "what")
-
-    def __init__(self, buf: bytes, *, base: int, origin: str, what: str) -> None:
-        self.buf = buf
-        self.base = base
-        self.origin = origin
-        self.what = what
-        self.pos = 0
-
-    @property
-    def offset(self) -> int:
-        """Absolute offset (in the whole input) of the next byte to read."""
-        return self.base + self.pos
-
-    @property
-    def remaining(self) -> int:
-        return len(self.buf) - self.pos
-
-    def at_end(self) -> bool:
-        return self.pos >= len(self.buf)
-
-    def fail(self, message: str, offset: int | None = None) -> WasmFormatError:
-        return _error(self.origin, message, self.offset if offset is None else offset)
-
-    def byte(self) -> int:
-        if self.pos >= len(self.buf):
-            raise self.fail(f"unexpected end of {self.what}")
-        b = self.buf[self.pos]
-        self.pos += 1
-        return b
-
-    def raw(self, n: int) -> bytes:
-        if n > len(self.buf) - self.pos:
-            raise self.fail(
-                f"unexpected end of {self.what} (need {n} bytes, {self.remaining} left)"
-            )
-        start = self.pos
-        self.pos += n
-        return self.buf[start : self.pos]
-
-    def skip(self, n: int) -> None:
-        self.raw(n)
-
-    def uleb(self, bits: int) -> int:
-        """An unsigned LEB128 number of at most ``bits`` bits."""
-        start = self.offset
-        max_bytes = (bits + 6) // 7
-        last_bits = bits - 7 * (max_bytes - 1)  # value bits in the last allowed byte
-        result = 0
-        shift = 0
-        for i in range(max_bytes):
-            if self.pos >= len(self.buf):
-                raise self.fail(f"truncated LEB128 number (unexpected end of {self.what})")
-            b = self.buf[self.pos]
-            self.pos += 1
-            if i == max_bytes - 1:
-                if b & 0x80:
-                    raise self.fail(f"LEB128 number longer than {max_bytes} bytes", start)
-                if b >> last_bits:
-                    raise self.fail(f"LEB128 number does not fit in {bits} bits", start)
-            result |= (b & 0x7F) << shift
-            if not b & 0x80:
-                return result
-            shift += 7
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def u32(self) -> int:
-        return self.uleb(32)
-
-    def u64(self) -> int:
-        return self.uleb(64)
-
-    def s33(self) -> int:
-        """A signed LEB128 number of at most 33 bits (a heap type or type index)."""
-        start = self.offset
-        result = 0
-        shift = 0
-        for i in range(5):
-            if self.pos >= len(self.buf):
-                raise self.fail(f"truncated LEB128 number (unexpected end of {self.what})")
-            b = self.buf[self.pos]
-            self.pos += 1
-            if i == 4:
-                if b & 0x80:
-                    raise self.fail("LEB128 number longer than 5 bytes", start)
-                # Bit 4 is the sign bit of the 33-bit value; bits 5 and 6 must repeat it.
-                if b & 0x70 not in (0x00, 0x70):
-                    raise self.fail("LEB128 number does not fit in 33 bits", start)
-            result |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                if b & 0x40:
-                    result -= 1 << shift
-                return result
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def name(self) -> str:
-        start = self.offset
-        n = self.u32()
-        data = self.raw(n)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.fail(
-                f"name is not valid UTF-8 ({exc.reason} at name byte {exc.start})", start
-            ) from None
-
-    def expect_end(self) -> None:
-        if self.pos != len(self.buf):
-            raise self.fail(f"{self.remaining} unexpected trailing bytes in {self.what}")
-
-
-def _error(origin: str, message: str, offset: int) -> WasmFormatError:
-    return WasmFormatError(f"{origin}: {message} at byte offset {offset} (0x{offset:x})")
-
-
-class _Source(Protocol):
-    """Random access to the input, so skipped sections need not be read at all."""
-
-    @property
-    def size(self) -> int: ...
-
-    def read(self, offset: int, length: int) -> bytes: ...
-
-
-class _BytesSource:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    @property
-    def size(self) -> int:
-        return len(self._data)
-
-    def read(self, offset: int, length: int) -> bytes:
-        return self._data[offset : offset + length]
-
-
-class _FileSource:
-    def __init__(self, f: BinaryIO, origin: str) -> None:
-        self._f = f
-        self._origin = origin
-        self._size = os.fstat(f.fileno()).st_size
-
-    @property
-    def size(self) -> int:
-        return self._size
-
-    def read(self, offset: int, length: int) -> bytes:
-        self._f.seek(offset)
-        data = self._f.read(length)
-        if len(data) != length:
-            # Only possible when the file shrinks while it is being read.
-            raise _error(self._origin, "file ended early while reading", offset + len(data))
-        return data
-
-
 def is_wasm(data: bytes) -> bool:
     """True when ``data`` starts with the wasm magic number and binary format version 1."""
     return len(data) >= _HEADER_SIZE and data[:_HEADER_SIZE] == WASM_MAGIC + WASM_VERSION
@@ -326,32 +142,32 @@ def parse_module(data: bytes, *, origin: str = "<bytes>") -> WasmModule:
 
     ``origin`` names the input in error messages (a file path, usually).
     """
-    return _parse(_BytesSource(bytes(data)), origin)
+    return _parse(BytesSource(bytes(data)), origin)
 
 
 def read_module(path: Path) -> WasmModule:
     """Like :func:`parse_module` for a file; sections that are not needed are never read."""
     with open(path, "rb") as f:
-        return _parse(_FileSource(f, str(path)), str(path))
+        return _parse(FileSource(f, str(path)), str(path))
 
 
-def _parse(src: _Source, origin: str) -> WasmModule:
+def _parse(src: Source, origin: str) -> WasmModule:
     size = src.size
     header = src.read(0, min(size, _HEADER_SIZE))
     if len(header) < 4 or header[:4] != WASM_MAGIC:
         if WASM_MAGIC.startswith(header):
-            raise _error(origin, "truncated header (file too short to be wasm)", len(header))
-        raise _error(
+            raise format_error(origin, "truncated header (file too short to be wasm)", len(header))
+        raise format_error(
             origin, f"bad magic number {header[:4].hex(' ')} (expected 00 61 73 6d)", 0
         )
     if len(header) < _HEADER_SIZE:
-        raise _error(origin, "truncated header (no complete version field)", len(header))
+        raise format_error(origin, "truncated header (no complete version field)", len(header))
     if header[4:8] != WASM_VERSION:
         version = int.from_bytes(header[4:8], "little")
         note = ""
         if header[6:8] == b"\x01\x00":  # the layer field of a component
             note = " (a component-model binary, not a core module)"
-        raise _error(origin, f"unsupported binary format version 0x{version:x}{note}", 4)
+        raise format_error(origin, f"unsupported binary format version 0x{version:x}{note}", 4)
 
     imports: tuple[Import, ...] | None = None
     exports: tuple[Export, ...] | None = None
@@ -361,14 +177,14 @@ def _parse(src: _Source, origin: str) -> WasmModule:
     pos = _HEADER_SIZE
     while pos < size:
         # A section header is an id byte and a u32 size: at most 6 bytes.
-        head = _Reader(src.read(pos, min(6, size - pos)), base=pos, origin=origin, what="data")
+        head = Reader(src.read(pos, min(6, size - pos)), base=pos, origin=origin, what="data")
         section_id = head.byte()
         length = head.u32()
         body_start = head.offset
         body_end = body_start + length
-        label = _SECTION_NAMES.get(section_id, f"unknown (id {section_id})")
+        label = SECTION_NAMES.get(section_id, f"unknown (id {section_id})")
         if body_end > size:
-            raise _error(
+            raise format_error(
                 origin,
                 f"{label} section of {length} bytes runs past the end of the data "
                 f"({size - body_start} bytes left)",
@@ -380,8 +196,8 @@ def _parse(src: _Source, origin: str) -> WasmModule:
             customs.append(name)
             if name in (_DYLINK_SECTION, _LEGACY_DYLINK_SECTION):
                 if dylink is not None:
-                    raise _error(origin, f"second dynamic-linking section {name!r}", pos)
-                body = _Reader(
+                    raise format_error(origin, f"second dynamic-linking section {name!r}", pos)
+                body = Reader(
                     src.read(payload_start, body_end - payload_start),
                     base=payload_start,
                     origin=origin,
@@ -390,11 +206,11 @@ def _parse(src: _Source, origin: str) -> WasmModule:
                 dylink = _dylink(body) if name == _DYLINK_SECTION else _legacy_dylink(body)
         elif section_id == _SECTION_IMPORT:
             if imports is not None:
-                raise _error(origin, "second import section", pos)
+                raise format_error(origin, "second import section", pos)
             imports = _imports(_body(src, origin, body_start, length, "import section"))
         elif section_id == _SECTION_EXPORT:
             if exports is not None:
-                raise _error(origin, "second export section", pos)
+                raise format_error(origin, "second export section", pos)
             exports = _exports(_body(src, origin, body_start, length, "export section"))
         pos = body_end
 
@@ -406,33 +222,33 @@ def _parse(src: _Source, origin: str) -> WasmModule:
     )
 
 
-def _body(src: _Source, origin: str, start: int, length: int, what: str) -> _Reader:
-    return _Reader(src.read(start, length), base=start, origin=origin, what=what)
+def _body(src: Source, origin: str, start: int, length: int, what: str) -> Reader:
+    return Reader(src.read(start, length), base=start, origin=origin, what=what)
 
 
-def _custom_section_name(src: _Source, origin: str, start: int, end: int) -> tuple[str, int]:
+def _custom_section_name(src: Source, origin: str, start: int, end: int) -> tuple[str, int]:
     """Name of the custom section whose body is ``start:end``, and where its payload starts.
 
     Reads only the name, not the payload: custom sections (DWARF) can be large.
     """
-    head = _Reader(
+    head = Reader(
         src.read(start, min(5, end - start)), base=start, origin=origin, what="custom section"
     )
     n = head.u32()
     name_start = head.offset
     if n > end - name_start:
-        raise _error(
+        raise format_error(
             origin,
             f"custom section name of {n} bytes runs past the end of its section",
             start,
         )
-    name_reader = _Reader(
+    name_reader = Reader(
         src.read(start, name_start - start + n), base=start, origin=origin, what="custom section"
     )
     return name_reader.name(), name_start + n
 
 
-def _limits(r: _Reader, allowed_flags: int, what: str) -> None:
+def _limits(r: Reader, allowed_flags: int, what: str) -> None:
     """Skip a limits structure (table or memory type), checking its flag bits."""
     at = r.offset
     flags = r.byte()
@@ -446,7 +262,7 @@ def _limits(r: _Reader, allowed_flags: int, what: str) -> None:
         r.u32()  # log2 of the page size
 
 
-def _ref_type(r: _Reader, b: int, at: int) -> None:
+def _ref_type(r: Reader, b: int, at: int) -> None:
     """Finish reading a reference type whose first byte ``b`` was read already."""
     if b in (_REF, _REF_NULL):
         r.s33()  # heap type
@@ -454,7 +270,7 @@ def _ref_type(r: _Reader, b: int, at: int) -> None:
         raise r.fail(f"invalid reference type 0x{b:02x}", at)
 
 
-def _imports(r: _Reader) -> tuple[Import, ...]:
+def _imports(r: Reader) -> tuple[Import, ...]:
     count = r.u32()
     out: list[Import] = []
     for _ in range(count):
@@ -490,7 +306,7 @@ def _imports(r: _Reader) -> tuple[Import, ...]:
     return tuple(out)
 
 
-def _exports(r: _Reader) -> tuple[Export, ...]:
+def _exports(r: Reader) -> tuple[Export, ...]:
     count = r.u32()
     out: list[Export] = []
     for _ in range(count):
@@ -505,7 +321,7 @@ def _exports(r: _Reader) -> tuple[Export, ...]:
     return tuple(out)
 
 
-def _dylink(r: _Reader) -> DylinkInfo:
+def _dylink(r: Reader) -> DylinkInfo:
     """Decode a ``dylink.0`` section body (tool-conventions DynamicLinking.md)."""
     mem_size = mem_align = table_size = table_align = 0
     needed: list[str] = []
@@ -521,7 +337,7 @@ def _dylink(r: _Reader) -> DylinkInfo:
                 f"section ({r.remaining} bytes left)",
                 at,
             )
-        sub = _Reader(
+        sub = Reader(
             r.raw(length),
             base=r.offset - length,
             origin=r.origin,
@@ -557,7 +373,7 @@ def _dylink(r: _Reader) -> DylinkInfo:
     )
 
 
-def _legacy_dylink(r: _Reader) -> DylinkInfo:
+def _legacy_dylink(r: Reader) -> DylinkInfo:
     """Decode the pre-2021 ``dylink`` section: four u32s, then the needed libraries."""
     mem_size, mem_align, table_size, table_align = r.u32(), r.u32(), r.u32(), r.u32()
     needed = tuple(r.name() for _ in range(r.u32()))

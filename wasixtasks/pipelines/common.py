@@ -103,15 +103,22 @@ class Engine:
     # ------------------------------------------------------------------ toolchains
 
     def _artifacts(self, names: tuple[str, ...], *, needed_by: str) -> list[Path]:
-        paths = [self.cfg.layout.package(n).library_artifact for n in names]
-        missing = [p for p in paths if not p.is_file()]
-        if missing:
-            raise ToolchainError(
-                f"the toolchain is not built: {missing[0].name} is missing",
-                package=needed_by, step="toolchain",
-                hint="Run `invoke toolchain.setup` (builds wasix-libc, compiler-rt, libcxx "
-                "and cpython from source).",
-            )
+        """The artifacts of ``names``, each current (its stamp matches its inputs now): a
+        toolchain folder is named by those inputs, so a stale artifact must never fill it."""
+        paths = []
+        for name in names:
+            package = self.cfg.layout.package(name)
+            current = stamps.is_current(stamps.read_stamp(package.stamp), self.input_hash(name),
+                                        self.cfg.root)
+            if current is None:
+                state = "out of date" if package.library_artifact.is_file() else "not built"
+                raise ToolchainError(
+                    f"the toolchain is not ready: {name} is {state}",
+                    package=needed_by, step="toolchain",
+                    hint="Run `invoke toolchain.setup` (builds wasix-libc, compiler-rt, libcxx "
+                    "and cpython from source, or restores them from the cache).",
+                )
+            paths.append(current)
         return paths
 
     def compiler_root(self, *, needed_by: str) -> Root:
