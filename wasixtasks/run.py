@@ -2,12 +2,14 @@
 
 ``run()`` echoes the command, appends its output to the package's log file and raises a
 ``CommandError`` naming package, step, log and the first real error line when it fails. No
-shell is involved: commands are argument lists. Nothing else in wasixtasks imports
-``subprocess``; tests enforce that.
+shell is involved: commands are argument lists. ``run_isolated()`` runs one of our own
+functions in a fresh interpreter (the Wasmer runtime, whose native threads must not outlive
+the process that used them). Nothing else in wasixtasks starts processes; tests enforce that.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import shlex
@@ -15,10 +17,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 from .errors import CommandError
 
@@ -115,9 +117,14 @@ def first_error_line(text: str) -> str | None:
     """The first line of ``text`` that looks like the real cause of a failure."""
     lines = [line.rstrip() for line in text.splitlines()]
     for pattern in _ERROR_PATTERNS:
-        for line in lines:
+        for i, line in enumerate(lines):
             if pattern.search(line) and not _NOISE.match(line):
-                return line.strip()[:300]
+                found = line.strip()
+                # CMake puts the message of `CMake Error at X:N (message):` on the next,
+                # indented line
+                if found.endswith("(message):") and i + 1 < len(lines) and lines[i + 1].strip():
+                    found = f"{found} {lines[i + 1].strip()}"
+                return found[:300]
     for line in reversed(lines):
         if not _NOISE.match(line) and not line.startswith("$ "):
             return line.strip()[:300]
@@ -203,3 +210,33 @@ def run(
             log=log.path,
         )
     return Completed(proc.returncode, stdout)
+
+
+R = TypeVar("R")
+
+
+class IsolatedCrash(Exception):
+    """The child of ``run_isolated`` died before it handed back a result."""
+
+
+def _isolated_child(queue: Any, fn: Any, args: tuple[Any, ...]) -> None:
+    queue.put(fn(*args))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # no interpreter shutdown: native threads of the child may still run
+
+
+def run_isolated(fn: Callable[..., R], *args: Any) -> R:
+    """``fn(*args)`` in a fresh interpreter (multiprocessing's spawn): its result comes back;
+    the child leaves with ``os._exit``, so whatever it loaded cannot crash this process."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.SimpleQueue()
+    child = ctx.Process(target=_isolated_child, args=(queue, fn, args), daemon=True)
+    child.start()
+    while child.is_alive() and queue.empty():
+        child.join(0.05)
+    if queue.empty():
+        raise IsolatedCrash(f"exit code {child.exitcode}")
+    result: R = queue.get()
+    child.join()
+    return result

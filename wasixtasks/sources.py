@@ -203,18 +203,18 @@ def fetch_url(source: Url, cfg: Config, log: Log) -> Fetched:
                       "Debian backup in the recipe, or configure an override.")
 
 
-def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
+def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Fetched:
     """The verified sdist of ``source.project==version``: cache, mirror, then pip's indexes."""
     cached = _cached(cfg, source.sha256, log)
     if cached is not None:
-        return cached
+        return Fetched(cached, "download cache")
     for mirror in cfg.mirror_dirs:
         for candidate in sorted(mirror.iterdir()) if mirror.is_dir() else []:
             if (candidate.is_file()
                     and pyindex.sdist_matches(candidate.name, source.project, version)
                     and sha256_file(candidate) == source.sha256):
                 log.info(f"using {candidate} from the mirror folder")
-                return candidate
+                return Fetched(candidate, f"mirror {candidate}")
     offers = pyindex.find_sdist(source.project, version, pyindex.pip_sources(log), log)
     if not offers:
         raise SourceError(f"no sdist of {source.project}=={version} on pip's configured indexes",
@@ -229,7 +229,8 @@ def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Path:
         log.write(f"url: {offer.url}")
         try:
             pyindex.download(offer.url, tmp)
-            return _store(cfg, tmp, source.sha256, offer.filename, offer.filename, log)
+            return Fetched(_store(cfg, tmp, source.sha256, offer.filename, offer.filename, log),
+                           "pip's index")
         except ChecksumError as exc:
             last = exc
         except (OSError, ValueError) as exc:
@@ -292,7 +293,7 @@ def _fetch_archive(recipe: Recipe, cfg: Config, log: Log) -> Fetched:
         return Fetched(fetch_debian(source, source.sha256, cfg, log),
                        f"Debian {source.package} {source.version}")
     assert isinstance(source, Sdist)
-    return Fetched(fetch_sdist(source, recipe.version, cfg, log), "pip's index")
+    return fetch_sdist(source, recipe.version, cfg, log)
 
 
 def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceState]:

@@ -26,6 +26,7 @@ from .fsutil import fresh_dir
 from .pipelines.common import Engine
 from .recipe import Kind, Recipe, Test
 from .run import Log, run
+from .symbols import check_symbols
 from .sysroot import install_one, library_closure, require_artifact
 from .toolchain.env import build_env
 from .toolchain.model import TargetPython
@@ -67,13 +68,37 @@ def _python_failure(stderr: str) -> str:
     return f"{where}{exc}"
 
 
+#: How Wasmer's dynamic linker reports a side module it cannot link (it aborts the process;
+#: CPython never gets to raise its ImportError).
+MISSING_SYMBOL = re.compile(r"Dynamically-linked symbol not found or has bad type: (\S+)")
+
+
+def _missing_symbol(result: RunResult, py: TargetPython, site: Path) -> str | None:
+    """For a run Wasmer aborted on an unresolved symbol: which installed module needs it,
+    said as the ImportError CPython would have raised."""
+    found = MISSING_SYMBOL.search(result.stderr) if result.reason == "trap" else None
+    if found is None or py.python_wasm is None:
+        return None
+    symbol = found.group(1)
+    report = check_symbols(site, py.python_wasm)
+    users = sorted({u.where for u in report.unresolved if u.name == symbol})
+    if not users:
+        return None
+    path = Path(users[0]).relative_to(site)
+    module = ".".join([*path.parent.parts, path.name.split(".", 1)[0]])
+    return (f"ImportError: {module} ({path.as_posix()}): undefined symbol {symbol} "
+            "(Wasmer's dynamic linker aborted the import instead of raising it)")
+
+
 def _judge(recipe: Recipe, test: Test, result: RunResult, log: Log, started: float,
-           python: bool) -> TestResult:
+           python: bool, explain: str | None = None) -> TestResult:
     log.write(f"exit {result.exit_code} ({result.reason}) in {result.seconds:.1f}s\n"
               f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}")
     passed = result.ok and test.expect in result.stdout
     if result.ok and not passed:
         detail = f"output lacks {test.expect!r}"
+    elif explain is not None:
+        detail = explain
     elif not result.ok:
         detail = (_python_failure(result.stderr) if python and result.reason == "exited"
                   else f"exit {result.exit_code} ({result.reason}): "
@@ -186,7 +211,8 @@ def _run_python(engine: Engine, recipe: Recipe, test: Test, py: TargetPython, si
                            "HOME": "/workspace"},
                       network=test.network, timeout=900,
                       cache_dir=engine.cfg.layout.wasmer_cache)
-    return _judge(recipe, test, result, log, started, python=True)
+    return _judge(recipe, test, result, log, started, python=True,
+                  explain=_missing_symbol(result, py, site))
 
 
 def test_python(engine: Engine, name: str) -> TestResult:

@@ -1,4 +1,8 @@
-"""End-to-end tests of wasixtasks.index: dumb-pypi output consumed by a real pip (and uv)."""
+"""End-to-end tests of wasixtasks.index: dumb-pypi output consumed by a real pip (and uv).
+
+The wheels are hand-made (tests/helpers/wheelfactory.py) with the tags the builds produce:
+``cp313-cp313-wasix_wasm32`` for the WASIX CPython 3.13, next to a pure wheel and a library
+tarball (``artifacts/<name>.tar.xz``), as artifacts/ holds them after a build."""
 
 from __future__ import annotations
 
@@ -20,8 +24,12 @@ from wasixtasks.errors import IndexGenerationError
 from wasixtasks.index import MARKER, IndexSummary, generate_index
 from wasixtasks.run import Log
 
-WASI_WHEEL = "demo_pkg-1.0-cp311-cp311-wasi_wasm32.whl"
-NEWER_WHEEL = "demo_pkg-1.1-cp311-cp311-wasi_wasm32.whl"
+#: the tag of every wheel the builds produce (pipelines/wheel.py re-tags them)
+WASIX_TAG = "cp313-cp313-wasix_wasm32"
+WASIX_PLATFORM = "wasix_wasm32"
+TARGET_PYTHON = "3.13"
+WASIX_WHEEL = f"demo_pkg-1.0-{WASIX_TAG}.whl"
+NEWER_WHEEL = f"demo_pkg-1.1-{WASIX_TAG}.whl"
 PURE_WHEEL = "Other_Tool-2.0-py3-none-any.whl"
 
 # runs dumb-pypi, pip and uv as real subprocesses (a few seconds)
@@ -40,9 +48,10 @@ def log(tmp_path: Path) -> Log:
 @pytest.fixture
 def artifacts(tmp_path: Path) -> Path:
     folder = tmp_path / "artifacts"
-    make_wheel(folder, name="demo_pkg", version="1.0", requires_python=">=3.11")
-    # not installable on 3.11: pip must skip it because of data-requires-python
-    make_wheel(folder, name="demo_pkg", version="1.1", requires_python=">=3.12,<4")
+    make_wheel(folder, name="demo_pkg", version="1.0", tag=WASIX_TAG, requires_python=">=3.13")
+    # not installable on 3.13: pip must skip it because of data-requires-python
+    make_wheel(folder, name="demo_pkg", version="1.1", tag=WASIX_TAG,
+               requires_python=">=3.14,<4")
     make_wheel(
         folder,
         name="Other_Tool",
@@ -52,7 +61,8 @@ def artifacts(tmp_path: Path) -> Path:
         files={"other_tool.py": b"X = 2\n"},
         requires_python=None,
     )
-    (folder / "libz-1.3.1-wasi.tar.xz").write_bytes(b"\xfd7zXZ\x00 not really")
+    # a library artifact: kept in artifacts/, never published in the Python index
+    (folder / "zlib.tar.xz").write_bytes(b"\xfd7zXZ\x00 not really")
     return folder
 
 
@@ -102,9 +112,9 @@ def _pip_download(dist: Path, out: Path, *projects: str) -> subprocess.Completed
             "--index-url",
             f"{dist.as_uri()}/simple",
             "--platform",
-            "wasi_wasm32",
+            WASIX_PLATFORM,
             "--python-version",
-            "3.11",
+            TARGET_PYTHON,
             "--only-binary=:all:",
             "--no-deps",
             "--no-cache-dir",
@@ -129,14 +139,14 @@ def test_generate_index_and_pip_download(tmp_path: Path, artifacts: Path, log: L
     packages = dist / "packages"
     assert sorted(p.name for p in packages.iterdir()) == sorted(
         [
-            WASI_WHEEL, f"{WASI_WHEEL}.metadata",
+            WASIX_WHEEL, f"{WASIX_WHEEL}.metadata",
             NEWER_WHEEL, f"{NEWER_WHEEL}.metadata",
             PURE_WHEEL, f"{PURE_WHEEL}.metadata",
         ]
     )
     assert (dist / MARKER).is_file()
     assert not list(tmp_path.glob("dist.*"))
-    for name in (WASI_WHEEL, NEWER_WHEEL, PURE_WHEEL):
+    for name in (WASIX_WHEEL, NEWER_WHEEL, PURE_WHEEL):
         assert (packages / name).read_bytes() == (artifacts / name).read_bytes()
 
     # PEP 503 normalized project pages
@@ -148,29 +158,30 @@ def test_generate_index_and_pip_download(tmp_path: Path, artifacts: Path, log: L
 
     page = dist / "simple" / "demo-pkg" / "index.html"
     html = page.read_text()
-    assert 'data-requires-python="&gt;=3.11"' in html
-    assert 'data-requires-python="&gt;=3.12,&lt;4"' in html
+    assert 'data-requires-python="&gt;=3.13"' in html
+    assert 'data-requires-python="&gt;=3.14,&lt;4"' in html
     links = _links(page)
-    wasi = links[WASI_WHEEL]
-    assert wasi["href"] == f"../../packages/{WASI_WHEEL}#sha256={_sha256(artifacts / WASI_WHEEL)}"
-    assert wasi["data-requires-python"] == ">=3.11"
-    metadata_file = packages / f"{WASI_WHEEL}.metadata"
-    assert wasi["data-core-metadata"] == f"sha256={_sha256(metadata_file)}"
+    wasix = links[WASIX_WHEEL]
+    assert wasix["href"] == (f"../../packages/{WASIX_WHEEL}"
+                             f"#sha256={_sha256(artifacts / WASIX_WHEEL)}")
+    assert wasix["data-requires-python"] == ">=3.13"
+    metadata_file = packages / f"{WASIX_WHEEL}.metadata"
+    assert wasix["data-core-metadata"] == f"sha256={_sha256(metadata_file)}"
     assert metadata_file.read_bytes().startswith(b"Metadata-Version: 2.1\nName: demo_pkg\n")
     pure = _links(dist / "simple" / "other-tool" / "index.html")[PURE_WHEEL]
     assert "data-requires-python" not in pure
     assert pure["data-core-metadata"] == f"sha256={_sha256(packages / f'{PURE_WHEEL}.metadata')}"
 
-    # a real pip, over file://, for a WebAssembly platform
+    # a real pip, over file://, for the WASIX platform and CPython 3.13
     out = tmp_path / "downloaded"
     result = _pip_download(dist, out, "demo-pkg", "other.tool")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted([WASI_WHEEL, PURE_WHEEL])
-    assert _sha256(out / WASI_WHEEL) == _sha256(artifacts / WASI_WHEEL)
+    assert sorted(p.name for p in out.iterdir()) == sorted([WASIX_WHEEL, PURE_WHEEL])
+    assert _sha256(out / WASIX_WHEEL) == _sha256(artifacts / WASIX_WHEEL)
     assert _sha256(out / PURE_WHEEL) == _sha256(artifacts / PURE_WHEEL)
     if PIP_READS_CORE_METADATA:
         # pip took the dependency information from the PEP 658 file, not from the wheel
-        assert f"{WASI_WHEEL}.metadata" in result.stdout
+        assert f"{WASIX_WHEEL}.metadata" in result.stdout
     # 1.1 was skipped because of its data-requires-python, before anything was fetched
     assert "requires a different Python" in result.stdout
     assert f"{NEWER_WHEEL}.metadata" not in result.stdout
@@ -184,7 +195,7 @@ def test_pip_checks_the_advertised_metadata_hash(
 ) -> None:
     dist = tmp_path / "dist"
     generate_index(artifacts, dist, log=log)
-    metadata_file = dist / "packages" / f"{WASI_WHEEL}.metadata"
+    metadata_file = dist / "packages" / f"{WASIX_WHEEL}.metadata"
     metadata_file.write_bytes(metadata_file.read_bytes() + b"tampered\n")
     result = _pip_download(dist, tmp_path / "out", "demo-pkg")
     assert result.returncode != 0
@@ -199,7 +210,7 @@ def test_uv_installs_from_index(tmp_path: Path, artifacts: Path, log: Log) -> No
     dist = tmp_path / "dist"
     generate_index(artifacts, dist, log=log)
     target = tmp_path / "target"
-    # uv cannot target WASI, so it installs the pure wheel for the host interpreter
+    # uv cannot target WASIX, so it installs the pure wheel for the host interpreter
     result = subprocess.run(
         [
             uv, "pip", "install",
@@ -218,8 +229,8 @@ def test_uv_installs_from_index(tmp_path: Path, artifacts: Path, log: Log) -> No
     assert (target / "other_tool.py").read_text() == "X = 2\n"
 
 
-def test_uv_resolves_the_wasi_wheel_from_index(tmp_path: Path, artifacts: Path, log: Log) -> None:
-    # uv cannot install for a WASI platform, but a universal resolution with hashes reads the
+def test_uv_resolves_the_wasix_wheel_from_index(tmp_path: Path, artifacts: Path, log: Log) -> None:
+    # uv cannot install for a WASIX platform, but a universal resolution with hashes reads the
     # index, honours data-requires-python and pins the wasm wheel with its sha256
     from uv import find_uv_bin
 
@@ -230,7 +241,7 @@ def test_uv_resolves_the_wasi_wheel_from_index(tmp_path: Path, artifacts: Path, 
     result = subprocess.run(
         [
             find_uv_bin(), "pip", "compile", "--universal", "--generate-hashes", "--no-cache",
-            "--python-version", "3.11", "--index-url", f"{dist.as_uri()}/simple", "-v",
+            "--python-version", TARGET_PYTHON, "--index-url", f"{dist.as_uri()}/simple", "-v",
             str(requirements),
         ],
         env=_clean_env(),
@@ -239,10 +250,10 @@ def test_uv_resolves_the_wasi_wheel_from_index(tmp_path: Path, artifacts: Path, 
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # 1.1 needs Python >= 3.12, so 1.0 (the wasi_wasm32 wheel) is chosen
+    # 1.1 needs Python >= 3.14, so 1.0 (the wasix_wasm32 wheel) is chosen
     assert "demo-pkg==1.0" in result.stdout
-    assert f"({WASI_WHEEL})" in result.stderr
-    assert f"--hash=sha256:{_sha256(artifacts / WASI_WHEEL)}" in result.stdout
+    assert f"({WASIX_WHEEL})" in result.stderr
+    assert f"--hash=sha256:{_sha256(artifacts / WASIX_WHEEL)}" in result.stdout
 
 
 def test_regenerating_is_reproducible_and_replaces_old_files(

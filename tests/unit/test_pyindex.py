@@ -205,11 +205,12 @@ def test_fetch_sdist_downloads_from_a_file_index_and_caches_by_hash(
     src, sha = _file_index(tmp_path, b"sdist bytes")
     monkeypatch.setattr(pyindex, "pip_sources", lambda log: src)
     got = sources.fetch_sdist(Sdist("demo-pkg", sha256=sha), "1.0", cfg, log)
-    assert got == cfg.layout.downloads / sha / "demo_pkg-1.0.tar.gz"
-    assert got.read_bytes() == b"sdist bytes"
+    assert got.path == cfg.layout.downloads / sha / "demo_pkg-1.0.tar.gz"
+    assert got.path.read_bytes() == b"sdist bytes" and got.origin == "pip's index"
     # second time: from the cache, the index is not asked
     monkeypatch.setattr(pyindex, "pip_sources", lambda log: pytest.fail("index asked again"))
-    assert sources.fetch_sdist(Sdist("demo-pkg", sha256=sha), "1.0", cfg, log) == got
+    again = sources.fetch_sdist(Sdist("demo-pkg", sha256=sha), "1.0", cfg, log)
+    assert again.path == got.path and again.origin == "download cache"
 
 
 def test_fetch_sdist_from_the_mirror_folder(monkeypatch: pytest.MonkeyPatch, cfg: Config, log: Log) -> None:
@@ -220,7 +221,7 @@ def test_fetch_sdist_from_the_mirror_folder(monkeypatch: pytest.MonkeyPatch, cfg
     (cfg.mirror_dirs[0] / "DEMO-PKG-1.0.zip").write_bytes(b"same name, other bytes")
     monkeypatch.setattr(pyindex, "pip_sources", lambda log: pytest.fail("the index was asked"))
     sha = hashlib.sha256(data).hexdigest()
-    assert sources.fetch_sdist(Sdist("demo-pkg", sha256=sha), "1.0", cfg, log) == mirrored
+    assert sources.fetch_sdist(Sdist("demo-pkg", sha256=sha), "1.0", cfg, log).path == mirrored
 
 
 def test_fetch_sdist_with_wrong_sha_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

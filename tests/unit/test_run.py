@@ -259,3 +259,10 @@ def test_first_error_line_is_truncated() -> None:
     line = "error: " + "x" * 1000
     result = first_error_line(line)
     assert result is not None and len(result) == 300
+
+
+def test_first_error_line_keeps_the_message_of_a_cmake_error() -> None:
+    text = ("-- Configuring\nCMake Error at CMakeLists.txt:7 (message):\n"
+            "  DEMO_LIST arrived as 'a'\n\n-- Configuring incomplete, errors occurred!\n")
+    assert first_error_line(text) == (
+        "CMake Error at CMakeLists.txt:7 (message): DEMO_LIST arrived as 'a'")

@@ -279,7 +279,8 @@ def test_corrupted_cached_sdist_is_quarantined_and_taken_from_the_mirror(
     cached.write_bytes(b"truncated")
     monkeypatch.setattr(pyindex, "pip_sources", lambda log: pytest.fail("the index was asked"))
     got = fetch_sdist(Sdist("demo-pkg", sha(data)), "1.0", cfg, new_log(project, "demo-pkg"))
-    assert got == project / "mirror" / "demo_pkg-1.0.tar.gz"
+    assert got.path == project / "mirror" / "demo_pkg-1.0.tar.gz"
+    assert got.origin == f"mirror {got.path}"
     assert not cached.exists()
     assert list(cfg.layout.quarantine.rglob("demo_pkg-1.0.tar.gz"))[0].read_bytes() == b"truncated"
 

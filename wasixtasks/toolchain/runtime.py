@@ -6,6 +6,12 @@ exit code, stdout/stderr and a timeout. Files reach a Wasmer sandbox as bytes: m
 become files of an in-memory package at their absolute guest path; the working folder is
 ``/workspace``.
 
+Each run happens in a child interpreter (``wasixtasks.run.run_isolated``) that ends with
+``os._exit``: the native runtime's threads can still be alive when a Python process shuts
+down, and Wasmer then aborts the whole process ("FATAL: exception not rethrown") after the
+program already finished. The child hands back the result first; a crash after that is
+harmless, a crash before it becomes a "trap" result.
+
 ``python -m wasixtasks.toolchain.runtime [--map HOST::GUEST]... [--env K=V]... [--net]
 [--timeout S] module.wasm [args]`` is the command-line form (meson's exe_wrapper, CMake's
 CROSSCOMPILING_EMULATOR); it maps the current folder to ``/workspace``.
@@ -20,6 +26,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..run import IsolatedCrash, run_isolated
 
 #: A mapped file: the host file, or its bytes.
 Content = Path | bytes
@@ -89,6 +97,18 @@ async def _run(module: Path, args: Sequence[str], files: Mapping[str, Content],
                      out.stderr.text(errors="replace"), time.monotonic() - start)
 
 
+_Job = tuple[Path, list[str], dict[str, Content], dict[str, Content], dict[str, str], bool,
+             float, "Path | None"]
+
+
+def _in_child(job: _Job) -> RunResult:
+    """What the child interpreter runs (see the module docstring)."""
+    try:
+        return asyncio.run(_run(*job))
+    except Exception as exc:  # the runtime failed to start: a result, not a hang
+        return RunResult(TRAP_EXIT, "trap", "", f"{type(exc).__name__}: {exc}", 0.0)
+
+
 def run_wasm(
     module: Path,
     args: Sequence[str] = (),
@@ -103,8 +123,14 @@ def run_wasm(
     """Run ``module`` (argv[0] is its name) in a fresh Wasmer sandbox."""
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(_run(module, [*args], files or {}, workspace or {}, env or {}, network,
-                            timeout, cache_dir))
+    job: _Job = (module, [*args], dict(files or {}), dict(workspace or {}), dict(env or {}),
+                 network, timeout, cache_dir)
+    start = time.monotonic()
+    try:
+        return run_isolated(_in_child, job)
+    except IsolatedCrash as exc:
+        return RunResult(TRAP_EXIT, "trap", "", f"the Wasmer process died ({exc}) before it "
+                         "reported a result", time.monotonic() - start)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
