@@ -40,13 +40,9 @@ def default_cache_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class Config:
-    root: Path
-    pkgs_dir: Path
-    patches_dir: Path
-    artifacts_dir: Path
-    dist_dir: Path
-    cache_dir: Path
+class Config(Layout):
+    """The project's folders (a ``Layout``: every path comes from there) and its settings."""
+
     #: folders searched for pinned tarballs (by file name, verified by sha256) before any download
     mirror_dirs: tuple[Path, ...] = ()
     #: package name -> local source folder used instead of the pinned source (development)
@@ -74,8 +70,7 @@ class Config:
 
     @property
     def layout(self) -> Layout:
-        return Layout(self.root, self.pkgs_dir, self.patches_dir, self.artifacts_dir,
-                      self.dist_dir, self.cache_dir)
+        return self
 
 
 def find_root(start: Path | None = None) -> Path:

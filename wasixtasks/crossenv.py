@@ -99,13 +99,7 @@ def crossenv_python(cfg: Config, toolchain: Toolchain, log: Log) -> str:
 
 def ensure_cross_env(cfg: Config, toolchain: Toolchain, log: Log) -> Path:
     """Create (once) the cross environment for the active toolchain; returns its folder."""
-    py = toolchain.python
-    if py is None:
-        raise ToolchainError(
-            f"toolchain `{toolchain.profile}` has no target CPython",
-            package=log.package, step="crossenv", log=log.path,
-            hint="Run `invoke toolchain.doctor`.",
-        )
+    toolchain.require_python(log.package, "crossenv")
     with locked(cfg.cache_dir / "crossenv" / ".lock"):
         return _ensure_cross_env(cfg, toolchain, log)
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WasmFormatError
 from .wasm_reader import SECTION_NAMES, BytesSource, FileSource, Reader, Source, format_error
 
 __all__ = [
@@ -378,12 +377,4 @@ def _legacy_dylink(r: Reader) -> DylinkInfo:
     mem_size, mem_align, table_size, table_align = r.u32(), r.u32(), r.u32(), r.u32()
     needed = tuple(r.name() for _ in range(r.u32()))
     r.expect_end()
-    return DylinkInfo(
-        mem_size=mem_size,
-        mem_align=mem_align,
-        table_size=table_size,
-        table_align=table_align,
-        needed=needed,
-        export_info=(),
-        import_info=(),
-    )
+    return DylinkInfo(mem_size, mem_align, table_size, table_align, needed, (), ())

@@ -206,8 +206,9 @@ REFUSED = {
     # a list spelled the way a shell user might: CMake sees one item, not two
     "cmakebad": Refused(
         "cmakedemo", 'b.cmake({"DEMO_LIST": "a,b", "DEMO_FLAG": True})', "cmake configure",
-        # CMake puts the text of message(FATAL_ERROR) on the line after this one
-        "`cmake` exited with 1: CMake Error at CMakeLists.txt:7 (message):",
+        # CMake puts the text of message(FATAL_ERROR) on the next line: the error keeps it
+        "`cmake` exited with 1: CMake Error at CMakeLists.txt:7 (message): DEMO_LIST arrived "
+        "as 'a,b', not 'a;b'",
         "CMake Error at CMakeLists.txt:7 (message):\n  DEMO_LIST arrived as 'a,b', not 'a;b'\n",
     ),
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import wasixtasks
-from tests.helpers.sandbox import REPO, Result, cli_env, clone_project, invoke
+from tests.helpers.sandbox import Result, cli_env, clone_project, invoke
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +114,8 @@ def test_a_changed_driver_flag_invalidates_everything(checkout: tuple[Path, Resu
     code = ("import wasixtasks, sys; print('lib', wasixtasks.__file__); "
             "from invoke import Program; from wasixtasks.tasks import namespace; "
             "Program(namespace=namespace()).run(['invoke', 'list'])")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, text=True,
+    # cwd: the sandbox (with `-c`, the working folder comes first on sys.path)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.returncode == 0, proc.stdout
     assert f"lib {package}/__init__.py" in proc.stdout

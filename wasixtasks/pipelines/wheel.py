@@ -17,7 +17,7 @@ from packaging.version import Version
 
 from ..checks import check_extension_modules
 from ..crossenv import cross_env_vars, cross_python, ensure_cross_env
-from ..errors import ToolchainError, WheelError
+from ..errors import WheelError
 from ..fsutil import fresh_dir, remove_tree
 from ..layout import INCLUDEDIR, LIBDIR
 from ..recipe import Recipe
@@ -99,13 +99,7 @@ def build_wheel(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Built
     log.enter("sysroot")
     sysroot = assemble(engine.registry, recipe, engine.cfg.layout)
     toolchain = engine.toolchain_for(recipe)
-    py = toolchain.python
-    if py is None:
-        raise ToolchainError(
-            f"toolchain `{toolchain.profile}` has no target CPython to build wheels for",
-            package=recipe.name, step="wheel", log=log.path,
-            hint="Run `invoke toolchain.doctor`: it says what is missing.",
-        )
+    py = toolchain.require_python(recipe.name)
     link_python(py, sysroot)
     cross = ensure_cross_env(engine.cfg, toolchain, log)
     env = cross_env_vars(cross, build_env(toolchain, sysroot, build_dir=src,

@@ -79,6 +79,16 @@ class Toolchain:
             h.update(f"{key}={self.identity[key]}\n".encode())
         return h.hexdigest()[:32]
 
+    def require_python(self, package: str | None = None, step: str = "wheel") -> TargetPython:
+        """The target CPython, or a ToolchainError saying where to get one."""
+        if self.python is None:
+            raise ToolchainError(
+                f"toolchain `{self.profile}` has no target CPython to build wheels for",
+                package=package, step=step,
+                hint="Run `invoke toolchain.doctor`: it says what is missing.",
+            )
+        return self.python
+
     def require(self, package: str | None = None) -> None:
         if self.problems:
             raise ToolchainError(
