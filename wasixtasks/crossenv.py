@@ -110,8 +110,11 @@ def _ensure_cross_env(cfg: Config, toolchain: Toolchain, log: Log) -> Path:
     home = cross_home(cfg, toolchain)
     ident = _identity(toolchain)
     marker = home / MARKER
-    if marker.is_file() and json.loads(marker.read_text()).get("identity") == ident:
-        return home
+    try:
+        if json.loads(marker.read_text()).get("identity") == ident:
+            return home
+    except (OSError, ValueError, AttributeError):
+        pass  # no marker, or a damaged one: (re)create the environment
     log.enter("crossenv")
     remove_tree(home)
     runner = crossenv_python(cfg, toolchain, log)

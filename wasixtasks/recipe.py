@@ -240,6 +240,16 @@ def _check_source(source: object) -> Source:
     raise RecipeDeclarationError("source", f"source must be Url, Sdist, Git or Debian, not {source!r}")
 
 
+def _pep440(version: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return True
+
+
 def declare(kind: Kind, fn: BuildFn | None, *, name: str | None, version: str, source: object,
             file: Path | None = None, line: int = 0, **fields: Any) -> Recipe:
     """Validate one declaration and hand it to the registry that is loading recipe files."""
@@ -248,6 +258,9 @@ def declare(kind: Kind, fn: BuildFn | None, *, name: str | None, version: str, s
         raise RecipeDeclarationError("name", f"invalid package name {recipe_name!r}")
     if not isinstance(version, str) or not version.strip():
         raise RecipeDeclarationError("version", f"{recipe_name}: version is required")
+    if kind is Kind.WHEEL and not _pep440(version):
+        raise RecipeDeclarationError(
+            "version", f"{recipe_name}: {version!r} is not a PEP 440 version (wheels need one)")
     if isinstance(source, Debian) and source.sha256 is None:
         raise RecipeDeclarationError("source", f"{recipe_name}: a Debian source needs sha256=")
     for fld in ("libs", "build_wheels", "host_tools"):

@@ -23,6 +23,7 @@ from wasixtasks.recipe import (
     Sdist,
     Url,
     collecting,
+    declare,
     library,
     pure_wheel,
     stop_collecting,
@@ -424,3 +425,14 @@ def test_test_record() -> None:
     assert not t.broken
     assert PkgTest("tests/zlib-broken.c").broken
     assert not PkgTest("tests/broken-zlib.c").broken
+
+
+def test_a_wheel_version_must_be_pep440() -> None:
+    with pytest.raises(RecipeDeclarationError) as info:
+        declare(Kind.WHEEL, None, name="demo", version="2024-custom",
+                source=Sdist("demo", sha256="a" * 64))
+    assert info.value.field_name == "version"
+    assert "not a PEP 440 version" in str(info.value)
+    # libraries may use any version string (git describe, main@abc1234)
+    declare(Kind.LIBRARY, None, name="demo", version="main@09cbf7d",
+            source=Sdist("demo", sha256="a" * 64))

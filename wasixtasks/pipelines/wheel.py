@@ -10,14 +10,15 @@ deterministically to artifacts/.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from ..checks import check_extension_modules
+from ..checks import check_extension_modules, is_shared_object
 from ..crossenv import cross_env_vars, cross_python, ensure_cross_env
-from ..errors import WheelError
+from ..errors import CheckError, WheelError
 from ..fsutil import fresh_dir, remove_tree
 from ..layout import INCLUDEDIR, LIBDIR
 from ..recipe import Recipe
@@ -61,20 +62,34 @@ def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path) -> Path:
         raise fail(f"{wheels[0].name}: project `{info.name}`, expected `{recipe.project}`")
     if info.version != Version(recipe.version):
         raise fail(f"{wheels[0].name}: version {info.version}, but the recipe pins {recipe.version}")
-    pure = info.is_pure or all(t.platform == "any" for t in info.tags)
-    if pure and recipe.native:
-        raise fail(f"{wheels[0].name} is a pure-Python wheel, but the recipe says native=True: "
-                   "the extension build failed or was skipped (see the log); drop native=True "
-                   "if the package is pure Python")
-    if recipe.native is False and not pure:
-        raise fail(f"{wheels[0].name} has compiled code, but the recipe says native=False")
     py = ctx.target
     assert py is not None
-    if pure:
+    with zipfile.ZipFile(wheels[0]) as zf:
+        objects = [n for n in zf.namelist() if is_shared_object(n)]
+    extensions = [n for n in objects if n.endswith((py.ext_suffix, ".abi3.so"))]
+    foreign = [n for n in objects if ".cpython-" in n and n not in extensions]
+    pure_tags = info.is_pure or all(t.platform == "any" for t in info.tags)
+    if pure_tags and objects:
+        raise fail(f"{wheels[0].name} is tagged pure but contains compiled modules ({objects[0]})")
+    if recipe.native and not extensions:
+        what = ("is a pure-Python wheel" if pure_tags
+                else f"has no extension module (*{py.ext_suffix})")
+        raise fail(f"{wheels[0].name} {what}, but the recipe says native=True: the extension "
+                   "build failed or was skipped (see the log); drop native=True if the package "
+                   "is pure Python")
+    if recipe.native is False and not pure_tags:
+        raise fail(f"{wheels[0].name} has compiled code, but the recipe says native=False")
+    if foreign:
+        raise fail(f"{foreign[0]} is not named for the target CPython (*{py.ext_suffix}): "
+                   "it was built for another interpreter")
+    if pure_tags:
         python_tag = ".".join(sorted({t.interpreter for t in info.tags}))
         abi, platform = "none", "any"
     else:
-        problems = check_extension_modules(wheels[0], ext_suffix=py.ext_suffix)
+        try:
+            problems = check_extension_modules(wheels[0], ext_suffix=py.ext_suffix)
+        except CheckError as exc:  # a .so that is not WebAssembly at all
+            raise fail(exc.message) from exc
         if problems:
             raise fail(problems[0])
         abi = "abi3" if {t.abi for t in info.tags} == {"abi3"} else py.tag
