@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import IndexGenerationError, WheelError
-from pypi_simple import IndexPage, ProjectPage
-
 from .run import Log, run
 from .fsutil import sha256_file
 from .wheels import WheelInfo, inspect_wheel
@@ -225,6 +223,8 @@ def _verify(published: list[_Published], out: Path, *, log: Log) -> None:
             log=log.path,
             hint="dumb-pypi skipped or changed an entry; check its output in the log.",
         )
+
+    from pypi_simple import IndexPage, ProjectPage  # slow to load: only when publishing
 
     simple = out / "simple"
     root_index = simple / "index.html"

@@ -10,8 +10,6 @@ from collections.abc import Collection
 from .errors import WasixError
 from .pipelines import stamps
 from .pipelines.common import Engine
-from .pipelines.library import Built, Slots, build_library
-from .pipelines.wheel import build_wheel, remove_older_wheels
 from .recipe import Kind
 from .run import Log, console
 from .scheduler import JobFn, Outcome, Slot, Status
@@ -31,6 +29,8 @@ def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = Fa
                 return Outcome(name, Status.UP_TO_DATE, log=paths.log, artifact=artifact)
             restored = stamps.restore(cfg, name, inputs, cfg.artifacts_dir)
             if restored is not None:
+                from .pipelines.wheel import remove_older_wheels
+
                 artifact, cached = restored
                 if recipe.kind is Kind.WHEEL:
                     remove_older_wheels(cfg.artifacts_dir, artifact)
@@ -38,6 +38,10 @@ def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = Fa
                     cfg, inputs, artifact, cached.logic, cached.origin))
                 return Outcome(name, Status.RESTORED, log=paths.log, artifact=artifact,
                                detail="from the artifact cache")
+        # the pipelines (git, stage helpers, wheel tools) load only when something builds
+        from .pipelines.library import Slots, build_library
+        from .pipelines.wheel import build_wheel
+
         log = Log(name, paths.log, quiet=quiet)
         log.open(truncate=True)
         paths.stamp.unlink(missing_ok=True)
@@ -46,7 +50,7 @@ def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = Fa
         start = time.monotonic()
         pipeline = build_wheel if recipe.kind is Kind.WHEEL else build_library
         try:
-            built: Built = pipeline(engine, recipe, log, Slots(slot.jobs, slot.env, slot.pass_fds))
+            built = pipeline(engine, recipe, log, Slots(slot.jobs, slot.env, slot.pass_fds))
         except WasixError as exc:
             # helpers that do not know the package (archive checks, patch parsing) raise
             # errors without it: the log knows the package, the step and its own path

@@ -26,7 +26,8 @@ from .config import Config
 from .errors import PatchError
 from .recipe import Recipe
 from .run import Log
-from .sources import announce_override, ensure_source, source_pin
+from .pins import announce_override, source_pin
+from .sources import ensure_source
 
 BRANCH = "wasixtasks-prepared"
 WORKTREE = "prepared"

@@ -19,12 +19,15 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
-from pypi_simple import PYPI_SIMPLE_ENDPOINT, DistributionPackage, ProjectPage
 
 from .run import Log, run
+
+if TYPE_CHECKING:  # pypi_simple (requests, pydantic, bs4) loads in 0.2 s: only when used
+    from pypi_simple import DistributionPackage, ProjectPage
 
 _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
@@ -57,6 +60,8 @@ def pip_sources(log: Log) -> PipSources:
     """The indexes and find-links pip is configured with on this machine."""
     listed = run([sys.executable, "-m", "pip", "config", "list"], log=log, capture=True).stdout
     conf = parse_pip_config(listed)
+    from pypi_simple import PYPI_SIMPLE_ENDPOINT  # imported when needed: it is slow to load
+
     index = conf.get("index-url", [])[-1:] or [PYPI_SIMPLE_ENDPOINT]
     return PipSources(tuple(index + conf.get("extra-index-url", [])),
                       tuple(conf.get("find-links", [])))
@@ -75,6 +80,8 @@ def read_page(url: str) -> tuple[bytes, str]:
 
 def parse_page(project: str, page_url: str, body: bytes, content_type: str) -> ProjectPage:
     """A project page of a simple index, HTML or JSON."""
+    from pypi_simple import ProjectPage
+
     if "json" in content_type:
         import json
 

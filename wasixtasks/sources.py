@@ -33,6 +33,7 @@ from .config import Config
 from .debian import fetch_orig
 from .errors import ChecksumError, SourceError
 from .fsutil import atomic_write, remove_tree, sha256_file
+from .pins import source_pin
 from .recipe import Debian, Git, Recipe, Sdist, Url
 from .run import Log
 
@@ -61,36 +62,6 @@ class SourceState:
     origin: str = ""
     #: the pinned file or commit itself (from any place); False for substitutes and overrides
     exact: bool = True
-
-
-def tree_fingerprint(folder: Path) -> str:
-    """A cheap fingerprint of a local folder (paths, sizes, mtimes) for override sources."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        for name in sorted(filenames):
-            p = Path(dirpath) / name
-            st = p.lstat()
-            h.update(f"{p.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
-
-
-def source_pin(recipe: Recipe, cfg: Config) -> str:
-    """The identity of a recipe's source; part of the up-to-date stamp."""
-    override = cfg.overrides.get(recipe.name)
-    if override is not None:
-        return f"override:{override}:{tree_fingerprint(override)}"
-    return recipe.source.pin()
-
-
-def announce_override(recipe: Recipe, cfg: Config, log: Log) -> None:
-    """Say loudly, on every build that uses it, that a local folder replaces the pin."""
-    override = cfg.overrides.get(recipe.name)
-    if override is not None:
-        log.warn(f"SOURCE OVERRIDE: using local folder {override} instead of the pinned "
-                 f"{recipe.source.pin()} (configured in {cfg.local_config_path} or pyproject)")
 
 
 def read_state(src: Path) -> SourceState | None:

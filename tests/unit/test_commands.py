@@ -18,7 +18,8 @@ from invoke.program import Program
 
 from tests.helpers.project import add_library, engine_of, pc_file, write_recipe
 from wasixtasks.archive import pack_tar_xz
-from wasixtasks.commands.build import build, fetch, prepare, require_kind
+from wasixtasks.commands.build import build, require_kind
+from wasixtasks.commands.sources import fetch, prepare
 from wasixtasks.commands.clean import clean
 from wasixtasks.commands.install import install_libs
 from wasixtasks.commands.query import graph_text, package_table

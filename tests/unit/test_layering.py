@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("errors", "fsutil", "layout", "config")),
     ("model", ("recipe", "registry", "graph", "run")),
     ("artifacts", ("archive", "debian", "pyindex", "sources", "patches", "sysroot", "wasm",
-                   "wheels", "checks", "symbols", "index", "wasm_reader")),
+                   "wheels", "checks", "symbols", "index", "wasm_reader", "pins")),
     ("toolchain", ("toolchain", "crossenv")),
     ("stages", ("stages",)),
     ("pipelines", ("pipelines",)),

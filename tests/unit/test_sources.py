@@ -36,16 +36,14 @@ from wasixtasks.patches import ensure_prepared
 from wasixtasks.recipe import Debian, Git, Recipe, Sdist, Url
 from wasixtasks.registry import Registry
 from wasixtasks.run import Completed, Log
+from wasixtasks.pins import announce_override, source_pin, tree_fingerprint
 from wasixtasks.sources import (
     Fetched,
     SourceState,
-    announce_override,
     ensure_source,
     fetch_sdist,
     fetch_url,
     read_state,
-    source_pin,
-    tree_fingerprint,
 )
 
 

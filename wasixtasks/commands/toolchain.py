@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -84,6 +85,9 @@ def doctor(engine: Engine) -> tuple[bool, str]:
             item(var, found, f"{tool} [{'ok' if found else 'MISSING'}]")
         for problem in engine.user_toolchain.problems:
             item("problem", False, problem)
+        wasmer = os.environ.get("WASMER") or shutil.which("wasmer")
+        lines.append(f"  {'WASMER':<13} {wasmer or 'not set'} (package tests run with the "
+                     "wasmer-sdk runtime either way)")
     else:
         good, text = _root_state(engine)
         item("compiler", good, text)

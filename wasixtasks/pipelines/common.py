@@ -15,7 +15,6 @@ from ..config import Config
 from ..errors import ToolchainError
 from ..fsutil import fresh_dir, locked, remove_tree
 from ..graph import Graph
-from ..patches import ensure_prepared
 from ..recipe import Kind, Recipe
 from ..registry import Registry
 from ..run import Log
@@ -178,24 +177,30 @@ class Engine:
 # --------------------------------------------------------------------------- first stages
 
 
+def _copy_with_fixed_time(src: str, dest: str) -> str:
+    shutil.copyfile(src, dest)
+    shutil.copymode(src, dest)
+    os.utime(dest, (COPY_MTIME, COPY_MTIME))
+    return dest
+
+
 def copy_prepared(prepared: Path, dest: Path) -> None:
     """Fresh throw-away copy of the prepared tree, without its git link.
 
     All files get one mtime: a git checkout writes files in arbitrary order, and make would
     otherwise think a release's generated configure is older than configure.ac and try to
-    rerun autotools.
+    rerun autotools. Contents, mode and time are set in one pass (numpy's 8000 files: half
+    the time of copying metadata and then walking the tree again).
     """
     remove_tree(dest)
-    shutil.copytree(prepared, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))
-    for dirpath, _dirnames, filenames in os.walk(dest):
-        for name in filenames:
-            p = os.path.join(dirpath, name)
-            if not os.path.islink(p):
-                os.utime(p, (COPY_MTIME, COPY_MTIME))
+    shutil.copytree(prepared, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"),
+                    copy_function=_copy_with_fixed_time)
 
 
 def prepare_tree(recipe: Recipe, cfg: Config, log: Log) -> Path:
     """Source and prepared stages, then the fresh build copy. Returns the build folder."""
+    from ..patches import ensure_prepared  # git: loaded only when something builds
+
     log.enter("prepare")
     prepared = ensure_prepared(recipe, cfg, log)
     log.enter("copy")

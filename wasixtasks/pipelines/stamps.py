@@ -31,7 +31,7 @@ from pathlib import Path
 from ..config import Config
 from ..fsutil import atomic_write, copy_file, sha256_file
 from ..recipe import Kind, Recipe
-from ..sources import source_pin
+from ..pins import source_pin
 
 _COMMON = ("wasixtasks.stages.build", "wasixtasks.toolchain.env", "wasixtasks.archive",
            "wasixtasks.sysroot", "wasixtasks.pipelines.common")

@@ -1,11 +1,14 @@
-"""build.*: build libraries and wheels (with their dependencies)."""
+"""build.*: build libraries and wheels (with their dependencies).
+
+Every task module imports its command inside the task: loading the namespace (`invoke
+--list`, any task) stays cheap.
+"""
 
 from __future__ import annotations
 
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..commands.build import build, require_kind
 from ..recipe import Kind
 from ._common import Project, reports_errors, split_names
 
@@ -20,6 +23,8 @@ _HELP = {
 @reports_errors
 def lib(c: Context, name: str, jobs: int = 0, keep_going: bool = False, force: bool = False) -> None:
     """Build C libraries (and what they link) into artifacts/<name>.tar.xz."""
+    from ..commands.build import build, require_kind
+
     p = Project.load()
     names = split_names(name)
     for n in names:
@@ -31,6 +36,8 @@ def lib(c: Context, name: str, jobs: int = 0, keep_going: bool = False, force: b
 @reports_errors
 def wheel(c: Context, name: str, jobs: int = 0, keep_going: bool = False, force: bool = False) -> None:
     """Build Python packages into WASIX wheels in artifacts/ (dependencies first)."""
+    from ..commands.build import build, require_kind
+
     p = Project.load()
     names = split_names(name)
     for n in names:
@@ -42,6 +49,8 @@ def wheel(c: Context, name: str, jobs: int = 0, keep_going: bool = False, force:
 @reports_errors
 def all_(c: Context, jobs: int = 0, keep_going: bool = False, force: bool = False, kind: str = "") -> None:
     """Build every recipe; up-to-date packages are skipped, the run ends with a summary."""
+    from ..commands.build import build
+
     p = Project.load()
     names = p.registry.names(Kind(kind) if kind else None)
     build(p.engine, names, jobs=p.jobs(jobs), keep_going=keep_going, force=force)

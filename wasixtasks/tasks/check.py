@@ -7,8 +7,6 @@ from pathlib import Path
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..checks import check_shared_libs
-from ..symbols import check_symbols
 from ..errors import CheckError
 from ..run import console
 from ._common import Project, reports_errors
@@ -21,6 +19,8 @@ from ._common import Project, reports_errors
 @reports_errors
 def shared_libs(c: Context, path: str, allow: str = "") -> None:
     """List the `needed` libraries of every wasm .so; fail where one is neither bundled nor allowed."""
+    from ..checks import check_shared_libs
+
     p = Project.load()
     target = Path(path)
     allowed = p.cfg.allowed_shared_libs + tuple(a for a in allow.split(",") if a)
@@ -49,6 +49,8 @@ def shared_libs(c: Context, path: str, allow: str = "") -> None:
 def symbols(c: Context, path: str, interpreter: str = "", allow: str = "") -> None:
     """Resolve every import of every wasm side module against the interpreter's exports and
     its needed libraries; fail on any unresolved symbol (it would fail at import time)."""
+    from ..symbols import check_symbols
+
     p = Project.load()
     main = Path(interpreter) if interpreter else None
     if main is None:

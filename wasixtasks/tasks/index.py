@@ -5,7 +5,6 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..index import generate_index
 from ..run import Log, console
 from ._common import Project, reports_errors
 
@@ -14,6 +13,8 @@ from ._common import Project, reports_errors
 @reports_errors
 def generate(c: Context, title: str = "wasixtasks") -> None:
     """Generate dist/ (simple/ pages, packages/, PEP 658 .metadata) from artifacts/*.whl with dumb-pypi."""
+    from ..index import generate_index
+
     p = Project.load()
     log = Log("index", p.cfg.pkgs_dir / "index.log")
     log.open(truncate=True)

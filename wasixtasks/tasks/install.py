@@ -8,7 +8,6 @@ from pathlib import Path
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..commands.install import install_libs, install_wheels
 from ..errors import ConfigError
 from ..recipe import Kind
 from ._common import Project, reports_errors, split_names
@@ -21,6 +20,8 @@ from ._common import Project, reports_errors, split_names
 @reports_errors
 def libs(c: Context, name: str = "", dest: str = "") -> None:
     """Unpack artifacts/<name>.tar.xz (and the libraries it needs) into a sysroot."""
+    from ..commands.install import install_libs
+
     p = Project.load()
     target = dest or os.environ.get("WASIX_SYSROOT", "")
     if not target:
@@ -37,6 +38,8 @@ def libs(c: Context, name: str = "", dest: str = "") -> None:
 @reports_errors
 def wheels(c: Context, dest: str, wheel: list[str]) -> None:
     """Install wheels into a site-packages with a correct RECORD (bad wheels are refused)."""
+    from ..commands.install import install_wheels
+
     p = Project.load()
     files = [Path(w) for w in wheel] or sorted(p.cfg.artifacts_dir.glob("*.whl"))
     install_wheels(p.engine, files, Path(dest).resolve())

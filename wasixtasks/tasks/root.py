@@ -5,8 +5,6 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..commands.clean import clean as clean_packages
-from ..commands.query import graph_text, package_table
 from ..run import console
 from ._common import Project, names_or_all, reports_errors, split_names
 
@@ -15,6 +13,8 @@ from ._common import Project, names_or_all, reports_errors, split_names
 @reports_errors
 def list_(c: Context) -> None:
     """List every recipe: kind, version, state, dependencies, and the source actually built."""
+    from ..commands.query import package_table
+
     console(package_table(Project.load().engine))
 
 
@@ -23,6 +23,8 @@ def list_(c: Context) -> None:
 @reports_errors
 def graph(c: Context, name: str = "", dot: bool = False) -> None:
     """Print the dependency graph in build order (or as dot)."""
+    from ..commands.query import graph_text
+
     console(graph_text(Project.load().engine, split_names(name), dot=dot))
 
 
@@ -34,6 +36,8 @@ def graph(c: Context, name: str = "", dot: bool = False) -> None:
 @reports_errors
 def clean(c: Context, name: str, prepared: bool = False, artifacts: bool = False) -> None:
     """Remove work folders, logs and stamps (the next build starts from the prepared tree)."""
+    from ..commands.clean import clean as clean_packages
+
     p = Project.load()
     removed = clean_packages(p.registry, p.cfg, names_or_all(p, name),
                              prepared=prepared, artifacts=artifacts)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..commands.build import export, fetch as fetch_sources, prepare as prepare_sources
 from ..run import console
 from ._common import Project, names_or_all, reports_errors
 
@@ -14,6 +13,8 @@ from ._common import Project, names_or_all, reports_errors
 @reports_errors
 def fetch(c: Context, name: str) -> None:
     """Fetch and verify sources into pkgs/<name>.source (mirror, cache, upstream, Debian)."""
+    from ..commands.sources import fetch as fetch_sources
+
     p = Project.load()
     fetch_sources(p.engine, names_or_all(p, name))
 
@@ -22,6 +23,8 @@ def fetch(c: Context, name: str) -> None:
 @reports_errors
 def prepare(c: Context, name: str) -> None:
     """Create pkgs/<name>.prepared: a git worktree of the source with patches/ as commits."""
+    from ..commands.sources import prepare as prepare_sources
+
     p = Project.load()
     prepare_sources(p.engine, names_or_all(p, name))
 
@@ -31,6 +34,8 @@ def prepare(c: Context, name: str) -> None:
 @reports_errors
 def export_patches(c: Context, name: str) -> None:
     """Write the commits made in pkgs/<name>.prepared back to patches/<name>-NNNN-*.patch."""
+    from ..commands.sources import export
+
     p = Project.load()
     for path in export(p.engine, name):
         console(str(path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..commands.test import test_all, test_one
 from ..recipe import Kind
 from ._common import Project, reports_errors
 
@@ -14,6 +13,8 @@ from ._common import Project, reports_errors
 @reports_errors
 def lib(c: Context, name: str) -> None:
     """Compile the library's test program against its artifact and run it under Wasmer."""
+    from ..commands.test import test_one
+
     test_one(Project.load().engine, name, Kind.LIBRARY, Kind.TOOLCHAIN)
 
 
@@ -21,6 +22,8 @@ def lib(c: Context, name: str) -> None:
 @reports_errors
 def wheel(c: Context, name: str) -> None:
     """Install the wheel (and the wheels it needs) and run its test with the WASIX CPython."""
+    from ..commands.test import test_one
+
     test_one(Project.load().engine, name, Kind.WHEEL)
 
 
@@ -28,4 +31,6 @@ def wheel(c: Context, name: str) -> None:
 @reports_errors
 def all_(c: Context) -> None:
     """Run every package's test and print a table."""
+    from ..commands.test import test_all
+
     test_all(Project.load().engine)

@@ -6,7 +6,6 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from ..commands.toolchain import doctor as doctor_report, setup as setup_toolchain
 from ..run import console
 from ._common import Project, reports_errors
 
@@ -16,6 +15,8 @@ from ._common import Project, reports_errors
 def setup(c: Context, jobs: int = 0) -> None:
     """Build wasix-libc, compiler-rt, libcxx and the WASIX CPython from source (or reuse them
     from the cache outside the checkout, keyed by their inputs)."""
+    from ..commands.toolchain import setup as setup_toolchain
+
     p = Project.load()
     setup_toolchain(p.engine, jobs=p.jobs(jobs))
 
@@ -24,6 +25,8 @@ def setup(c: Context, jobs: int = 0) -> None:
 @reports_errors
 def doctor(c: Context) -> None:
     """Say which toolchain is active, what was found, what is missing and the fix."""
+    from ..commands.toolchain import doctor as doctor_report
+
     p = Project.load()
     ok, report = doctor_report(p.engine)
     console(report)

@@ -19,7 +19,6 @@ CROSSCOMPILING_EMULATOR); it maps the current folder to ``/workspace``.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import time
@@ -103,6 +102,8 @@ _Job = tuple[Path, list[str], dict[str, Content], dict[str, Content], dict[str, 
 
 def _in_child(job: _Job) -> RunResult:
     """What the child interpreter runs (see the module docstring)."""
+    import asyncio
+
     try:
         return asyncio.run(_run(*job))
     except Exception as exc:  # the runtime failed to start: a result, not a hang
