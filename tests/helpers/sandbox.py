@@ -82,3 +82,13 @@ def invoke(root: Path, *args: str, env: dict[str, str] | None = None,
         stderr=subprocess.STDOUT, text=True, timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout)
+
+
+def statuses(output: str) -> dict[str, str]:
+    """package -> status, from the closing summary table of a build."""
+    out = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] in ("built", "restored", "up", "failed", "skipped"):
+            out[parts[0]] = "up to date" if parts[1] == "up" else parts[1]
+    return out

@@ -20,7 +20,7 @@ import pkgconfig
 import pygit2
 import pytest
 
-from tests.helpers.sandbox import Result, clone_project, invoke
+from tests.helpers.sandbox import Result, clone_project, invoke, statuses
 
 pytestmark = pytest.mark.integration
 
@@ -88,15 +88,6 @@ def _members(root: Path, name: str) -> list[tarfile.TarInfo]:
     with tarfile.open(root / "artifacts" / f"{name}.tar.xz") as tf:
         return tf.getmembers()
 
-
-def statuses(output: str) -> dict[str, str]:
-    """package -> status, from the closing summary table."""
-    out = {}
-    for line in output.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] in ("built", "restored", "up", "failed", "skipped"):
-            out[parts[0]] = "up to date" if parts[1] == "up" else parts[1]
-    return out
 
 
 def test_the_libraries_build_with_the_toolchain_first(built: tuple[Path, Result]) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.project import URL_BASE, write_tarball
-from tests.helpers.sandbox import Result, clone_project, invoke
+from tests.helpers.sandbox import Result, clone_project, invoke, statuses
 
 pytestmark = pytest.mark.integration
 
@@ -295,15 +295,6 @@ def ar_members(archive: bytes) -> dict[str, bytes]:
         pos += 60 + size + (size % 2)
     return out
 
-
-def statuses(output: str) -> dict[str, str]:
-    """package -> status, from the closing summary table of a build."""
-    out = {}
-    for line in output.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] in ("built", "restored", "up", "failed", "skipped"):
-            out[parts[0]] = "up to date" if parts[1] == "up" else parts[1]
-    return out
 
 
 def test_the_three_helpers_build(built: Built) -> None:

@@ -15,20 +15,12 @@ from pathlib import Path
 import pytest
 
 import wasixtasks
-from tests.helpers.sandbox import Result, cli_env, clone_project, invoke
+from tests.helpers.sandbox import Result, cli_env, clone_project, invoke, statuses
 
 pytestmark = pytest.mark.integration
 
 TOOLCHAIN = ["wasix-libc", "compiler-rt", "libcxx"]
 
-
-def statuses(output: str) -> dict[str, str]:
-    out = {}
-    for line in output.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] in ("built", "restored", "up", "failed", "skipped"):
-            out[parts[0]] = "up to date" if parts[1] == "up" else parts[1]
-    return out
 
 
 def listed_current(output: str) -> dict[str, bool]:

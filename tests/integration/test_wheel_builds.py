@@ -28,7 +28,7 @@ from packaging.utils import parse_wheel_filename
 from packaging.version import Version
 
 from tests.helpers.project import engine_of, leftovers
-from tests.helpers.sandbox import REPO, Result, clone_project, invoke
+from tests.helpers.sandbox import REPO, Result, clone_project, invoke, statuses
 from tests.helpers.wheelfactory import make_wheel
 from wasixtasks.config import load_config
 from wasixtasks.errors import BuildsFailed, CheckError
@@ -111,15 +111,6 @@ def shared_objects(wheel: Path) -> dict[str, WasmModule]:
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
-
-def statuses(output: str) -> dict[str, str]:
-    """package -> status, from the closing summary table of a build."""
-    out = {}
-    for line in output.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] in ("built", "restored", "up", "failed", "skipped"):
-            out[parts[0]] = "up to date" if parts[1] == "up" else parts[1]
-    return out
 
 
 def add_override(root: Path, name: str, folder: Path) -> None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
-import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -51,19 +50,6 @@ TOOLS = {
 SYSCONFIG = ("build_time_vars = {'SOABI': 'cpython-313-wasm32-wasi',\n"
              " 'EXT_SUFFIX': '.cpython-313-wasm32-wasi.so'}\n")
 
-
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Unit tests start no processes: any attempt fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args[:1]!r}")
-
-    monkeypatch.setattr(subprocess, "Popen", refuse)
-    for name in ("system", "fork", "posix_spawn", "posix_spawnp", "execv", "execve"):
-        if hasattr(os, name):
-            monkeypatch.setattr(os, name, refuse)
-    yield
 
 
 # --------------------------------------------------------------------------- helpers

@@ -7,12 +7,10 @@ the ``shlex.quote`` the renderer uses), so a test sees exactly the argument list
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import stat
-import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -41,19 +39,6 @@ from wasixtasks.toolchain.drivers import (
 DRIVER_NAMES = {"wasix-cc", "wasix-c++", "wasm-ld", "clang", "wasix-ar", "wasix-ranlib",
                 "wasix-objcopy"}
 
-
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Unit tests start no processes: any attempt fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args[:1]!r}")
-
-    monkeypatch.setattr(subprocess, "Popen", refuse)
-    for name in ("system", "fork", "posix_spawn", "posix_spawnp", "execv", "execve"):
-        if hasattr(os, name):
-            monkeypatch.setattr(os, name, refuse)
-    yield
 
 
 @pytest.fixture

@@ -31,15 +31,6 @@ from wasixtasks.recipe import Recipe
 from wasixtasks.registry import Registry
 from wasixtasks.run import Log
 
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Patches are applied and exported with pygit2, in this process: no git, no patch."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args}")
-
-    monkeypatch.setattr("wasixtasks.run.subprocess.Popen", refuse)
-
 
 FILES = {"hello.txt": "hello\n", "other.txt": "other\n", "Makefile": "install:\n\ttrue\n"}
 JAN_2022_NOON = 1641038400

@@ -22,15 +22,6 @@ from wasixtasks.recipe import Sdist
 from wasixtasks.run import Completed, Log
 
 
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A process started by anything here is a bug of the test (pip is faked)."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args}")
-
-    monkeypatch.setattr("wasixtasks.run.subprocess.Popen", refuse)
-
 
 @pytest.fixture
 def log(tmp_path: Path) -> Log:

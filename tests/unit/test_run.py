@@ -16,6 +16,9 @@ import pytest
 from wasixtasks.errors import CommandError
 from wasixtasks.run import Log, console, first_error_line, run
 
+#: wasixtasks.run is the one module that starts processes: its tests do
+pytestmark = pytest.mark.processes
+
 PY = sys.executable
 
 

@@ -47,15 +47,6 @@ from wasixtasks.sources import (
 )
 
 
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A process started by anything here is a bug of the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args}")
-
-    monkeypatch.setattr("wasixtasks.run.subprocess.Popen", refuse)
-
 
 class FakeUpstream:
     """``urllib.request.urlopen`` replaced: the URLs in ``files`` answer, nothing else does."""

@@ -13,9 +13,8 @@ import ast
 import configparser
 import os
 import stat
-import subprocess
 import textwrap
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,19 +49,6 @@ RUNNER = ("/usr/bin/python3", "-m", "wasixtasks.toolchain.runtime", "--cache", "
 JOBSERVER = "-j --jobserver-auth=fifo:/tmp/wasixtasks-jobserver"
 URL = "https://example.invalid/demo-1.2.3.tar.gz"
 
-
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Unit tests start no processes: any attempt fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args[:1]!r}")
-
-    monkeypatch.setattr(subprocess, "Popen", refuse)
-    for name in ("system", "fork", "posix_spawn", "posix_spawnp", "execv", "execve"):
-        if hasattr(os, name):
-            monkeypatch.setattr(os, name, refuse)
-    yield
 
 
 @dataclass(frozen=True)

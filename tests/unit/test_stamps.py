@@ -40,13 +40,6 @@ MAKE = "wasixtasks.stages.make"
 INSTALL = "wasixtasks.stages.install"
 
 
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args}")
-
-    monkeypatch.setattr("wasixtasks.run.subprocess.Popen", refuse)
-
 
 @pytest.fixture
 def fresh_module_hashes(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:

@@ -13,10 +13,9 @@ import importlib.metadata
 import io
 import os
 import re
-import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,19 +80,6 @@ LEAKING = {
 OTHER = "3.13" if sys.version_info[:2] != (3, 13) else "3.12"
 RUNNING = "%d.%d" % sys.version_info[:2]
 
-
-@pytest.fixture(autouse=True)
-def no_processes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Unit tests start no processes: any attempt fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a unit test tried to start a process: {args[:1]!r}")
-
-    monkeypatch.setattr(subprocess, "Popen", refuse)
-    for name in ("system", "fork", "posix_spawn", "posix_spawnp", "execv", "execve"):
-        if hasattr(os, name):
-            monkeypatch.setattr(os, name, refuse)
-    yield
 
 
 def make_toolchain(
