@@ -148,3 +148,9 @@ class BuildsFailed(WasixError):
     """One or more packages of a scheduled run failed; the summary lists them."""
 
     exit_code = 14
+
+
+class LockError(WasixError):
+    """A package's work area is in use by another run (and the caller asked not to wait)."""
+
+    exit_code = 15

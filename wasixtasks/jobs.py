@@ -8,6 +8,7 @@ import time
 from collections.abc import Collection
 
 from .errors import WasixError
+from .locks import held
 from .pipelines import stamps
 from .pipelines.common import Engine
 from .recipe import Kind
@@ -15,11 +16,19 @@ from .run import Log, console
 from .scheduler import JobFn, Outcome, Slot, Status
 
 
-def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = False) -> JobFn:
-    """The job function ``run_graph`` calls for each package of ``engine``'s graph."""
+def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = False,
+                wait: bool = True) -> JobFn:
+    """The job function ``run_graph`` calls for each package of ``engine``'s graph. It holds
+    the package's lock throughout: another run of the same package waits (or, with
+    ``wait=False``, this one refuses) instead of building into the same folders."""
     cfg = engine.cfg
 
     def job(name: str, slot: Slot) -> Outcome:
+        with held(cfg.layout.package(name).lock, what=f"pkgs/{name}", wait=wait,
+                  on_wait=lambda message: console(f"[{name}] {message}")):
+            return locked_job(name, slot)
+
+    def locked_job(name: str, slot: Slot) -> Outcome:
         recipe = engine.registry.get(name)
         paths = cfg.layout.package(name)
         inputs = engine.input_hash(name)

@@ -19,8 +19,8 @@ INCLUDEDIR = "/usr/local/include"
 #: Suffixes of a package's work entries under ``pkgs/`` (the seed's stage names).
 WORK_SUFFIXES = (
     ".build", ".lib", ".sysroot", ".tools", ".test", ".wheel", ".stamp", ".log", ".test.log",
-    ".lock",
 )
+#: ``pkgs/<name>.lock`` is never removed: a run may hold it (a new file would be a new lock).
 #: Entries kept between builds unless asked for (they may hold a developer's work).
 SOURCE_SUFFIXES = (".source", ".prepared", ".prepared.json")
 

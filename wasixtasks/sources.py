@@ -138,17 +138,18 @@ def fetch_debian(deb: Debian, sha256: str, cfg: Config, log: Log) -> Path:
 
 
 def fetch_url(source: Url, cfg: Config, log: Log) -> Fetched:
-    """The verified local copy of a pinned URL: mirror, cache, upstream, then Debian."""
+    """The verified local copy of a pinned URL: the download cache (a corrupted copy goes to
+    quarantine), the mirror folders, upstream, then the Debian backup."""
     name = source.filename
+    cached = _cached(cfg, source.sha256, log)
+    if cached is not None:
+        return Fetched(cached, "download cache")
     for mirror in cfg.mirror_dirs:
         for candidate in (mirror / name, mirror / "tarballs" / name):
             if candidate.is_file():
                 if sha256_file(candidate) == source.sha256:
                     return Fetched(candidate, f"mirror {candidate}")
                 log.warn(f"{candidate} in the mirror does not have the pinned sha256; ignored")
-    cached = _cached(cfg, source.sha256, log)
-    if cached is not None:
-        return Fetched(cached, "download cache")
     backup = source.backup
     problems: list[str] = []
     if backup is None or not cfg.prefer_backup:

@@ -28,7 +28,7 @@ import pytest
 import wasixtasks
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("errors", "fsutil", "layout", "config")),
+    ("foundation", ("errors", "fsutil", "layout", "config", "locks")),
     ("model", ("recipe", "registry", "graph", "run")),
     ("artifacts", ("archive", "debian", "pyindex", "sources", "patches", "sysroot", "wasm",
                    "wheels", "checks", "symbols", "index", "wasm_reader", "pins")),

@@ -19,6 +19,7 @@ from tests.helpers.project import (
     write_patch,
 )
 from wasixtasks.config import Config
+from wasixtasks.errors import BuildError
 from wasixtasks.pipelines import stamps
 from wasixtasks.pipelines.stamps import (
     KIND_LOGIC,
@@ -314,3 +315,46 @@ def test_store_is_best_effort(cfg: Config) -> None:
     cfg.layout.artifact_cache.write_text("not a folder")
     store(cfg, "foo", make_stamp(cfg, "i" * 64, art, []), art)
     assert cfg.layout.artifact_cache.read_text() == "not a folder"
+
+
+# --------------------------------------------------------------------------- stale artifacts
+
+
+def test_a_stamped_artifact_is_accepted(cfg: Config) -> None:
+    art = artifact(cfg)
+    write_stamp(cfg.layout.package("foo").stamp, make_stamp(cfg, "i" * 64, art, []))
+    assert stamps.stamped_artifacts(cfg) == {
+        art.resolve(): ("foo", read_stamp(cfg.layout.package("foo").stamp))}
+    stamps.require_stamped(cfg, art, step="install")  # no error
+
+
+def test_an_artifact_without_a_stamp_is_refused_naming_the_log(cfg: Config) -> None:
+    art = artifact(cfg)
+    log = cfg.layout.package("foo").log
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("the failed build\n")
+    with pytest.raises(BuildError) as caught:
+        stamps.require_stamped(cfg, art, step="index")
+    line = caught.value.one_line()
+    assert "refusing the stale artifact foo.tar.xz" in line
+    assert "last build failed" in line
+    assert caught.value.step == "index"
+    assert caught.value.log == log
+
+
+def test_an_artifact_changed_after_its_stamp_is_refused(cfg: Config) -> None:
+    art = artifact(cfg)
+    write_stamp(cfg.layout.package("foo").stamp, make_stamp(cfg, "i" * 64, art, []))
+    art.write_bytes(b"replaced by hand")
+    with pytest.raises(BuildError, match="it changed after it was built"):
+        stamps.require_stamped(cfg, art, step="install")
+
+
+def test_a_wheel_is_vouched_for_by_its_package_stamp(cfg: Config) -> None:
+    wheel = cfg.artifacts_dir / "demo_pkg-1.0-cp313-cp313-wasix_wasm32.whl"
+    wheel.parent.mkdir(parents=True, exist_ok=True)
+    wheel.write_bytes(b"wheel bytes")
+    with pytest.raises(BuildError, match="stale artifact demo_pkg-1.0"):
+        stamps.require_stamped(cfg, wheel, step="index")
+    write_stamp(cfg.layout.package("demo-pkg").stamp, make_stamp(cfg, "i" * 64, wheel, []))
+    stamps.require_stamped(cfg, wheel, step="index")

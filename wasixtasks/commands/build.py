@@ -12,12 +12,13 @@ from ..scheduler import Outcome, Status, raise_if_failed, run_graph, summary
 
 
 def build(engine: Engine, names: Iterable[str], *, jobs: int = 1, keep_going: bool = False,
-          force: bool = False, quiet: bool = False) -> list[Outcome]:
-    """Build packages and their dependencies; print the summary; raise if any failed."""
+          force: bool = False, quiet: bool = False, wait: bool = True) -> list[Outcome]:
+    """Build packages and their dependencies; print the summary; raise if any failed.
+    ``wait=False``: a package another run is building is a failure, not a wait."""
     names = list(names)
     graph = engine.graph.sub(names)  # raises GraphError on unknown names and cycles
     engine.hashes(names)
-    job = package_job(engine, force=set(names) if force else set(), quiet=quiet)
+    job = package_job(engine, force=set(names) if force else set(), quiet=quiet, wait=wait)
     outcomes = run_graph(graph, job, jobs=jobs, keep_going=keep_going,
                          priority=engine.graph.chain_lengths(names))
     if not quiet:

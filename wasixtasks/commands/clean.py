@@ -8,6 +8,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from ..fsutil import remove_tree
+from ..locks import held
 from ..registry import Registry
 from ..config import Config
 
@@ -26,8 +27,9 @@ def clean(registry: Registry, cfg: Config, names: Iterable[str], *, prepared: bo
             project = canonicalize_name(recipe.project)
             doomed += [w for w in cfg.artifacts_dir.glob("*.whl")
                        if canonicalize_name(w.name.split("-", 1)[0]) == project]
-        for path in doomed:
-            if path.exists() or path.is_symlink():
-                remove_tree(path)
-                removed.append(path)
+        with held(paths.lock, what=f"pkgs/{name}", wait=False):
+            for path in doomed:
+                if path.exists() or path.is_symlink():
+                    remove_tree(path)
+                    removed.append(path)
     return removed

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
+from ..errors import BuildError
 from ..fsutil import atomic_write, copy_file, sha256_file
 from ..recipe import Kind, Recipe
 from ..pins import source_pin
@@ -159,3 +160,35 @@ def restore(cfg: Config, name: str, inputs: str, dest_dir: Path) -> tuple[Path, 
     if not cached.is_file() or sha256_file(cached) != stamp.artifact_sha256:
         return None
     return copy_file(cached, dest_dir / cached.name), stamp
+
+
+# --------------------------------------------------------------------------- stale artifacts
+
+
+def stamped_artifacts(cfg: Config) -> dict[Path, tuple[str, Stamp]]:
+    """Every artifact a stamp vouches for: absolute path -> (package, stamp)."""
+    out: dict[Path, tuple[str, Stamp]] = {}
+    for path in sorted(cfg.pkgs_dir.glob("*.stamp")) if cfg.pkgs_dir.is_dir() else []:
+        stamp = read_stamp(path)
+        if stamp is not None:
+            out[(cfg.root / stamp.artifact).resolve()] = (path.name.removesuffix(".stamp"), stamp)
+    return out
+
+
+def require_stamped(cfg: Config, artifact: Path, *, step: str,
+                    known: dict[Path, tuple[str, Stamp]] | None = None) -> None:
+    """Refuse an artifact no stamp vouches for: its package's last build failed or was
+    interrupted (a build removes the stamp first and writes it last), or it was copied in
+    by hand. Consumers (install, index, tests) call this before using an artifact."""
+    stamped = stamped_artifacts(cfg) if known is None else known
+    entry = stamped.get(artifact.resolve())
+    if entry is not None and sha256_file(artifact) == entry[1].artifact_sha256:
+        return
+    name = artifact.name.removesuffix(".tar.xz").split("-", 1)[0]
+    log = cfg.layout.package(name).log
+    reason = ("it changed after it was built" if entry is not None
+              else "no stamp vouches for it: the last build failed or was interrupted, or it "
+                   "was not built here")
+    raise BuildError(f"refusing the stale artifact {artifact.name}: {reason}", step=step,
+                     log=log if log.is_file() else None,
+                     hint="Rebuild it (`invoke build.lib NAME` / `invoke build.wheel NAME`).")
