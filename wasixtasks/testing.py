@@ -24,6 +24,7 @@ from packaging.utils import canonicalize_name
 from .errors import RecipeError, ToolchainError, WasixError
 from .fsutil import fresh_dir
 from .pipelines.common import Engine
+from .pipelines.stamps import require_stamped, stamped_artifacts
 from .recipe import Kind, Recipe, Test
 from .run import Log, run
 from .symbols import check_symbols
@@ -138,10 +139,12 @@ def test_library(engine: Engine, name: str) -> TestResult:
     work = fresh_dir(paths.test)
     sysroot = work / "sysroot"
     libs = [*test.libs, *([name] if recipe.kind is Kind.LIBRARY else [])]
+    stamped = stamped_artifacts(engine.cfg)
     for lib in dict.fromkeys([d for n in libs for d in
                               [*library_closure(engine.registry, engine.registry.get(n)), n]]):
-        install_one(require_artifact(engine.cfg.layout, lib, needed_by=name, step="test"),
-                    sysroot, lib)
+        archive = require_artifact(engine.cfg.layout, lib, needed_by=name, step="test")
+        require_stamped(engine.cfg, archive, step="test", known=stamped)
+        install_one(archive, sysroot, lib)
     env = build_env(toolchain, sysroot, build_dir=work)
     flags: list[str] = []
     if test.pkg_config:
@@ -162,6 +165,7 @@ def _required_wheels(engine: Engine, wheel: Path, seen: dict[str, Path]) -> None
     project = canonicalize_name(wheel.name.split("-", 1)[0])
     if project in seen:
         return
+    require_stamped(engine.cfg, wheel, step="test")
     seen[project] = wheel
     with zipfile.ZipFile(wheel) as zf:
         meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))

@@ -192,3 +192,10 @@ def require_stamped(cfg: Config, artifact: Path, *, step: str,
     raise BuildError(f"refusing the stale artifact {artifact.name}: {reason}", step=step,
                      log=log if log.is_file() else None,
                      hint="Rebuild it (`invoke build.lib NAME` / `invoke build.wheel NAME`).")
+
+
+def require_all_stamped(cfg: Config, artifacts: Iterable[Path], *, step: str) -> None:
+    """:func:`require_stamped` for each of ``artifacts`` (the stamps are read once)."""
+    stamped = stamped_artifacts(cfg)
+    for artifact in artifacts:
+        require_stamped(cfg, artifact, step=step, known=stamped)
