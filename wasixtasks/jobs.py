@@ -11,13 +11,14 @@ from .errors import WasixError
 from .locks import held
 from .pipelines import stamps
 from .pipelines.common import Engine
+from .progress import Progress
 from .recipe import Kind
 from .run import Log, console
 from .scheduler import JobFn, Outcome, Slot, Status
 
 
 def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = False,
-                wait: bool = True) -> JobFn:
+                wait: bool = True, progress: Progress | None = None) -> JobFn:
     """The job function ``run_graph`` calls for each package of ``engine``'s graph. It holds
     the package's lock throughout: another run of the same package waits (or, with
     ``wait=False``, this one refuses) instead of building into the same folders."""
@@ -58,6 +59,8 @@ def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = Fa
             console(f"[{name}] building (log: {log.path})")
         start = time.monotonic()
         pipeline = build_wheel if recipe.kind is Kind.WHEEL else build_library
+        if progress is not None:
+            progress.attach(name, log)
         try:
             built = pipeline(engine, recipe, log, Slots(slot.jobs, slot.env, slot.pass_fds))
         except WasixError as exc:
@@ -70,6 +73,8 @@ def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = Fa
             raise
         finally:
             log.finish_step()
+            if progress is not None:
+                progress.detach(name)
         # the stamp (and `invoke list`) names the source only when it is not the pin itself
         stamp = stamps.make_stamp(cfg, inputs, built.artifact, built.used_modules,
                                   "" if built.exact else built.origin)

@@ -41,10 +41,37 @@ def read_holder(path: Path) -> Holder | None:
         return None
 
 
+def _program() -> str:
+    """``invoke`` for both the ``invoke`` script and ``python -m invoke``."""
+    first = sys.argv[0] if sys.argv and sys.argv[0] else "python"
+    name = os.path.basename(first)
+    return os.path.basename(os.path.dirname(first)) if name == "__main__.py" else name
+
+
 def _me() -> bytes:
-    command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+    command = " ".join([_program(), *sys.argv[1:]])
     return json.dumps({"pid": os.getpid(), "since": time.strftime("%H:%M:%S"),
                        "command": command[:200]}).encode()
+
+
+def _refusal(path: Path, what: str) -> LockError:
+    holder = read_holder(path)
+    who = holder.describe() if holder else "another process"
+    return LockError(f"{what} is in use by {who}",
+                     hint="Wait for that run to end, or leave out --no-wait to queue behind it.")
+
+
+def require_free(path: Path, *, what: str) -> None:
+    """Raise :class:`LockError` now when another run holds ``path`` (nothing is written)."""
+    if not path.exists():
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise _refusal(path, what) from None
+    finally:
+        os.close(fd)  # closing drops the lock if we took it
 
 
 @contextlib.contextmanager
@@ -57,13 +84,11 @@ def held(path: Path, *, what: str, wait: bool = True,
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = read_holder(path)
-            who = holder.describe() if holder else "another process"
             if not wait:
-                raise LockError(f"{what} is in use by {who}",
-                                hint="Wait for that run to end, or leave out --no-wait to "
-                                "queue behind it.") from None
+                raise _refusal(path, what) from None
             if on_wait is not None:
+                holder = read_holder(path)
+                who = holder.describe() if holder else "another process"
                 on_wait(f"waiting: {what} is in use by {who}")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)

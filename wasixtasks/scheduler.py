@@ -312,6 +312,11 @@ def summary(outcomes: list[Outcome]) -> str:
         seconds = f"{o.seconds:6.1f}s" if o.status is Status.BUILT else ""
         lines.append(
             f"{o.name:<{width}}  {o.status.value:<{status_width}}  {seconds:>7}  {_detail(o)}".rstrip())
+    timed = [o for o in outcomes if o.steps]
+    if timed:
+        lines.append("step times:")
+        lines += [f"  {o.name:<{width}}  " + ", ".join(f"{step} {secs:.1f}s" for step, secs in o.steps)
+                  for o in timed]
     lines.append(", ".join(f"{sum(1 for o in outcomes if o.status is s)} {s.value}" for s in Status))
     return "\n".join(lines)
 

@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("stages", ("stages",)),
     ("pipelines", ("pipelines",)),
     ("scheduler", ("scheduler", "jobserver")),
-    ("jobs", ("jobs", "testing")),
+    ("jobs", ("jobs", "testing", "progress")),
     ("commands", ("commands",)),
     ("tasks", ("tasks",)),
 ]

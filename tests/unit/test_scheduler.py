@@ -353,6 +353,9 @@ def test_summary_table_and_counts() -> None:
     assert lines[5].endswith("boom (log: /x/d.log)") and "2.0s" not in lines[5]
     assert lines[6].endswith("blocked by d")
     assert lines[7].endswith("source: override") and "2.0s" in lines[7]
+    # every step's duration of each built package, above the counts
+    assert lines[8:10] == ["step times:", "  a        configure 3.0s, make 34.1s"]
+    assert len(lines) == 11
     assert lines[-1] == "2 built, 1 restored, 2 up to date, 1 failed, 1 skipped"
     assert summary([]).splitlines()[-1] == "0 built, 0 restored, 0 up to date, 0 failed, 0 skipped"
 

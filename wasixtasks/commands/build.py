@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from ..errors import RecipeError
 from ..jobs import package_job
+from ..locks import require_free
 from ..pipelines.common import Engine
+from ..progress import progress_for
 from ..recipe import Kind, Recipe
 from ..run import console
 from ..scheduler import Outcome, Status, raise_if_failed, run_graph, summary
@@ -18,9 +20,15 @@ def build(engine: Engine, names: Iterable[str], *, jobs: int = 1, keep_going: bo
     names = list(names)
     graph = engine.graph.sub(names)  # raises GraphError on unknown names and cycles
     engine.hashes(names)
-    job = package_job(engine, force=set(names) if force else set(), quiet=quiet, wait=wait)
-    outcomes = run_graph(graph, job, jobs=jobs, keep_going=keep_going,
-                         priority=engine.graph.chain_lengths(names))
+    if not wait:  # refuse before anything starts (a job still refuses if it loses a race)
+        for name in graph:
+            require_free(engine.cfg.layout.package(name).lock, what=f"pkgs/{name}")
+    progress = progress_for(quiet=quiet)
+    job = package_job(engine, force=set(names) if force else set(), quiet=quiet, wait=wait,
+                      progress=progress)
+    with progress.shown():
+        outcomes = run_graph(graph, job, jobs=jobs, keep_going=keep_going,
+                             priority=engine.graph.chain_lengths(names))
     if not quiet:
         console(summary(outcomes))
         if outcomes and all(o.status is Status.UP_TO_DATE for o in outcomes):
