@@ -31,6 +31,7 @@ import time
 import warnings
 import zipfile
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -48,6 +49,7 @@ from packaging.utils import InvalidWheelFilename, NormalizedName, canonicalize_n
 from packaging.utils import canonicalize_version, parse_wheel_filename
 from packaging.version import Version
 
+from .archive import scrub_paths
 from .errors import WheelError
 from .run import Log
 
@@ -332,13 +334,16 @@ def _zip_info(name: str, mode: int, stamp: _Stamp, size: int = 0) -> zipfile.Zip
 
 
 def retag_wheel(
-    path: Path, *, python_tag: str, abi_tag: str, platform_tag: str, dest_dir: Path
+    path: Path, *, python_tag: str, abi_tag: str, platform_tag: str, dest_dir: Path,
+    extra: Mapping[str, bytes] | None = None, scrub: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """Write a copy of the wheel at ``path`` with new tags into ``dest_dir``; return its path.
 
     The file name and ``WHEEL`` get the new tags (``py2.py3`` gives one ``Tag`` line each) and
     the normalized project name; see the module docstring. The copy is written under a
     temporary name, checked with :func:`inspect_wheel` and renamed. The input must pass it too.
+    ``extra`` maps file names to contents added to (or replacing files of) the ``.dist-info``.
+    ``scrub`` maps build folders to fixed names in text members (see ``archive.scrub_paths``).
     """
     info = inspect_wheel(path)
     tags = (python_tag, abi_tag, platform_tag)
@@ -373,8 +378,20 @@ def retag_wheel(
                         raise _fail(path.name, f"{name} occurs twice after renaming folders")
                     members[name] = src
 
+            added = {f"{new_dist_info}{n}": data for n, data in (extra or {}).items()}
+            for name in added:
+                if "/" in name[len(new_dist_info):] or name in (f"{new_dist_info}RECORD",):
+                    raise _fail(path.name, f"cannot add {name}")
+                members.pop(name, None)
             records = [(Scheme("purelib"), RecordEntry(f"{new_dist_info}RECORD", None, None))]
-            for name in sorted(members, key=lambda n: (n.startswith(new_dist_info), n)):
+            for name in sorted([*members, *added], key=lambda n: (n.startswith(new_dist_info), n)):
+                if name in added:
+                    with out.open(_zip_info(name, 0, stamp, len(added[name])), "w") as dest:
+                        digest, size = copyfileobj_with_hashing(
+                            io.BytesIO(added[name]), cast(BinaryIO, dest), "sha256")
+                    records.append((Scheme("purelib"), RecordEntry(name, Hash("sha256", digest),
+                                                                   size)))
+                    continue
                 src = members[name]
                 mode = (src.external_attr >> 16) & 0o777 if src.create_system == 3 else 0
                 zi = _zip_info(name, mode, stamp, src.file_size)
@@ -386,6 +403,8 @@ def retag_wheel(
                         for tag in itertools.product(*(t.split(".") for t in tags)):
                             wheel["Tag"] = "-".join(tag)
                         stream = io.BytesIO(wheel.as_string().encode("utf-8"))
+                    elif scrub:
+                        stream = io.BytesIO(scrub_paths(member.read(), scrub))
                     digest, size = copyfileobj_with_hashing(stream, cast(BinaryIO, dest), "sha256")
                 records.append((Scheme("purelib"), RecordEntry(name, Hash("sha256", digest), size)))
             with construct_record_file(records) as record:

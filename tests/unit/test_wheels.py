@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import base64
 import csv
 import hashlib
 import io
@@ -414,6 +415,40 @@ def test_retag_wheel(tmp_path: Path) -> None:
     )
     assert again.read_bytes() == out.read_bytes()
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [out.name]
+
+
+def test_retag_adds_dist_info_files_listed_in_record(tmp_path: Path) -> None:
+    src = make_wheel(tmp_path / "in", extra_dist_info={"wasixtasks.json": b"old"})
+    out = retag_wheel(src, python_tag="cp313", abi_tag="cp313", platform_tag="wasix_wasm32",
+                      dest_dir=tmp_path / "out", extra={"wasixtasks.json": b'{"a": 1}\n'})
+    members = read_members(out)
+    assert members["demo_pkg-1.0.dist-info/wasixtasks.json"] == b'{"a": 1}\n'
+    record = members["demo_pkg-1.0.dist-info/RECORD"].decode()
+    line = next(r for r in record.splitlines() if r.startswith("demo_pkg-1.0.dist-info/wasixtasks"))
+    digest = base64.urlsafe_b64encode(hashlib.sha256(b'{"a": 1}\n').digest()).decode().rstrip("=")
+    assert line == f"demo_pkg-1.0.dist-info/wasixtasks.json,sha256={digest},9"
+    inspect_wheel(out)  # RECORD still matches every member
+
+
+def test_retag_scrubs_build_folders_from_text_members(tmp_path: Path) -> None:
+    src = make_wheel(tmp_path / "in", files={
+        "demo_pkg/__config__.py": b"args = '-I/w/pkgs/demo.sysroot/usr/local/include'\n",
+        "demo_pkg/_core.so": b"\0asm/w/pkgs/demo.build/core.c"})
+    out = retag_wheel(src, python_tag="cp313", abi_tag="cp313", platform_tag="wasix_wasm32",
+                      dest_dir=tmp_path / "out",
+                      scrub=(("/w/pkgs/demo.sysroot", "/usr/src/sysroot"),
+                             ("/w/pkgs/demo.build", "/usr/src/build")))
+    members = read_members(out)
+    assert members["demo_pkg/__config__.py"] == b"args = '-I/usr/src/sysroot/usr/local/include'\n"
+    assert members["demo_pkg/_core.so"] == b"\0asm/w/pkgs/demo.build/core.c"
+    inspect_wheel(out)  # the RECORD hashes are those of the rewritten members
+
+
+def test_retag_refuses_extra_files_outside_dist_info(tmp_path: Path) -> None:
+    src = make_wheel(tmp_path / "in")
+    with pytest.raises(WheelError, match="cannot add"):
+        retag_wheel(src, python_tag="cp313", abi_tag="cp313", platform_tag="wasix_wasm32",
+                    dest_dir=tmp_path / "out", extra={"sub/x.json": b""})
 
 
 def test_retag_compressed_tag_set(tmp_path: Path) -> None:

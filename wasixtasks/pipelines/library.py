@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..archive import pack_tar_xz
+from ..archive import pack_tar_xz, scrub_tree
 from ..errors import RecipeError, ToolchainError
 from ..fsutil import atomic_dir
 from ..recipe import Kind, Recipe
@@ -22,8 +22,9 @@ from ..sources import read_state
 from ..stages.build import BuildContext
 from ..stages.lib import LibBuild, finish_library
 from ..sysroot import assemble
-from ..toolchain.env import build_env
+from ..toolchain.env import build_env, path_map
 from ..toolchain.profiles import find_build_python
+from .buildinfo import build_info, write_into_tree
 from .common import Engine, prepare_tree
 
 
@@ -89,7 +90,12 @@ def build_library(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Bui
         recipe.build(b)
         finish_library(b, toolchain_package=is_toolchain)
         log.enter("pack")
+        for rel in scrub_tree(destdir, path_map(build_dir=src, sysroot=sysroot)):
+            log.write(f"{rel}: build folders replaced by their fixed names")
+        origin, exact = source_origin(engine, recipe)
+        info = write_into_tree(destdir, recipe,
+                               build_info(recipe, toolchain, origin=origin, exact=exact))
+        log.write(f"{info.relative_to(destdir)}:\n{info.read_text()}")
         pack_tar_xz(destdir, paths.library_artifact)
     log.info(f"packed {paths.library_artifact.name}")
-    return Built(recipe.name, paths.library_artifact, frozenset(ctx.used_modules),
-                 *source_origin(engine, recipe))
+    return Built(recipe.name, paths.library_artifact, frozenset(ctx.used_modules), origin, exact)

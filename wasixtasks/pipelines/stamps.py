@@ -35,7 +35,7 @@ from ..recipe import Kind, Recipe
 from ..pins import source_pin
 
 _COMMON = ("wasixtasks.stages.build", "wasixtasks.toolchain.env", "wasixtasks.archive",
-           "wasixtasks.sysroot", "wasixtasks.pipelines.common")
+           "wasixtasks.sysroot", "wasixtasks.pipelines.common", "wasixtasks.pipelines.buildinfo")
 #: Modules every build of a kind runs (their source is part of the input hash).
 KIND_LOGIC: dict[Kind, tuple[str, ...]] = {
     Kind.LIBRARY: _COMMON + ("wasixtasks.pipelines.library", "wasixtasks.stages.lib",

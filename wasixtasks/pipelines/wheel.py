@@ -25,9 +25,10 @@ from ..recipe import Recipe
 from ..run import Log
 from ..stages.wheel import WheelBuild, WheelContext
 from ..sysroot import assemble
-from ..toolchain.env import build_env
+from ..toolchain.env import build_env, path_map
 from ..toolchain.model import TargetPython
 from ..wheels import inspect_wheel, retag_wheel
+from .buildinfo import FILE_NAME, build_info
 from .common import Engine, prepare_tree
 from .library import Built, Slots, check_host_tools, source_origin
 
@@ -45,8 +46,10 @@ def link_python(py: TargetPython, sysroot: Path) -> None:
                 (pc_dest / pc.name).symlink_to(pc)
 
 
-def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path) -> Path:
-    """Validate what pip produced and write the final wheel to artifacts/."""
+def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path,
+                    about: bytes = b"") -> Path:
+    """Validate what pip produced and write the final wheel to artifacts/ (with ``info``, the
+    build info ``about`` as ``.dist-info/wasixtasks.json``)."""
     ctx.log.enter("check")
     wheels = sorted(ctx.out_dir.glob("*.whl")) if ctx.out_dir.is_dir() else []
 
@@ -95,7 +98,8 @@ def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path) -> Path:
         abi = "abi3" if {t.abi for t in info.tags} == {"abi3"} else py.tag
         python_tag, platform = py.tag, ctx.toolchain.platform_tag
     final = retag_wheel(wheels[0], python_tag=python_tag, abi_tag=abi, platform_tag=platform,
-                        dest_dir=artifacts)
+                        dest_dir=artifacts, extra={FILE_NAME: about} if about else None,
+                        scrub=path_map(build_dir=ctx.source_dir, sysroot=ctx.sysroot))
     remove_older_wheels(artifacts, final)
     return final
 
@@ -140,8 +144,11 @@ def build_wheel(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Built
             raise WheelError("the recipe never called a wheel helper (pip_wheel, setuptools, "
                              "meson)", package=recipe.name, step="wheel", log=log.path)
         engine.cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
-        final = check_and_place(ctx, recipe, engine.cfg.artifacts_dir)
+        origin, exact = source_origin(engine, recipe)
+        info = build_info(recipe, toolchain, origin=origin, exact=exact)
+        final = check_and_place(ctx, recipe, engine.cfg.artifacts_dir, info)
     finally:
         remove_tree(out_dir)
+    log.write(f"{FILE_NAME}:\n{info.decode()}")
     log.info(f"wrote {final.name}")
-    return Built(recipe.name, final, frozenset(ctx.used_modules), *source_origin(engine, recipe))
+    return Built(recipe.name, final, frozenset(ctx.used_modules), origin, exact)
