@@ -1,4 +1,4 @@
-"""nox sessions: tests (what CI runs), typecheck, lint, e2e, bench.
+"""nox sessions: tests (what CI runs), typecheck, lint, e2e, repro, bench.
 
 `nox -s tests` is the README's test command. It installs the project with its test extras
 into a fresh virtual environment, makes sure the host tools the recipes declare are there
@@ -87,6 +87,15 @@ def e2e(session: nox.Session) -> None:
     session.run("invoke", "index.generate")
     session.run("invoke", "check.shared-libs", "artifacts/")
     session.run("invoke", "check.symbols", "artifacts/")
+
+
+@nox.session
+def repro(session: nox.Session) -> None:
+    """Every recipe (toolchain, CPython and numpy included) built twice with --force in two
+    folders: prints the artifacts' sha256 side by side and fails unless all are identical."""
+    _setup(session)
+    session.env["WASIXTASKS_REPRO"] = "all"
+    session.run("pytest", "-s", "tests/integration/test_repro.py", *session.posargs)
 
 
 @nox.session

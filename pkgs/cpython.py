@@ -71,6 +71,7 @@ def cpython(b: LibBuild) -> None:
     build = b.source_dir / "_build"
     builddir = (build / "pybuilddir.txt").read_text().strip()
     (sysconfig,) = sorted((build / builddir).glob("_sysconfigdata_*.py"))
+    b.scrub_paths(sysconfig)  # build folders in it get fixed names (it is zipped below too)
     version = "3.13"
     b.install(build / "python.wasm", f"{b.prefix}/bin/python{version}.wasm", mode=0o755)
     b.install(sysconfig, f"{b.prefix}/lib/python{version}/{sysconfig.name}")

@@ -9,7 +9,9 @@ Extraction streams through the archive once, so a subset of a large tarball (the
 of a 185 MB source) costs one pass of decompression.
 
 Packing sorts members and fixes mtime, owner and permissions, so the same tree always gives
-the same bytes.
+the same bytes. Text files that record the folders a build ran in (CPython's sysconfig data,
+numpy's ``__config__.py``) get those folders replaced by fixed names, the same ones the
+compiler's ``-ffile-prefix-map`` uses, so a build in another folder gives the same bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import posixpath
 import stat
 import tarfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import SourceError, UnsafeArchiveError
@@ -29,6 +31,32 @@ from .fsutil import atomic_file
 
 #: A fixed timestamp for packed members (2000-01-01): deterministic and after 1980 for zips.
 PACK_MTIME = 946684800
+
+
+def scrub_paths(data: bytes, mapping: Iterable[tuple[str, str]]) -> bytes:
+    """``data`` with each folder of ``mapping`` replaced by its fixed name; binary data (a NUL
+    byte) is returned unchanged: a wasm object's strings cannot change length."""
+    if b"\0" in data:
+        return data
+    for old, new in sorted(mapping, key=lambda m: -len(m[0])):
+        data = data.replace(old.encode(), new.encode())
+    return data
+
+
+def scrub_tree(tree: Path, mapping: Iterable[tuple[str, str]]) -> list[str]:
+    """Apply :func:`scrub_paths` to every regular file below ``tree``; returns the relative
+    paths of the files it changed (sorted)."""
+    pairs = list(mapping)
+    changed: list[str] = []
+    for path in _tree_members(tree):
+        if path.is_symlink() or not path.is_file():
+            continue
+        data = path.read_bytes()
+        new = scrub_paths(data, pairs)
+        if new != data:
+            path.write_bytes(new)
+            changed.append(path.relative_to(tree).as_posix())
+    return changed
 
 
 def _zip_problem(name: str, mode: int) -> str | None:

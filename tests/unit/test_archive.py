@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from wasixtasks.archive import (
+    scrub_paths,
+    scrub_tree,
     PACK_MTIME,
     extract,
     pack_tar_xz,
@@ -386,3 +388,36 @@ def test_an_unsafe_member_outside_the_subset_is_never_written(tmp_path: Path) ->
     assert files_under(dest) == ["pkg/src/a.c"]
     with pytest.raises(UnsafeArchiveError, match="member 'pkg/docs/dev'"):
         extract(archive, tmp_path / "y", subdirs=("docs",))
+
+
+# --------------------------------------------------------------------------- path scrubbing
+
+MAP = (("/w/pkgs/demo.build", "/usr/src/build"), ("/w/pkgs/demo.sysroot", "/usr/src/sysroot"))
+
+
+def test_build_folders_in_text_get_their_fixed_names() -> None:
+    text = b"CFLAGS='-I/w/pkgs/demo.sysroot/usr/local/include' srcdir=/w/pkgs/demo.build/x\n"
+    assert scrub_paths(text, MAP) == (b"CFLAGS='-I/usr/src/sysroot/usr/local/include' "
+                                      b"srcdir=/usr/src/build/x\n")
+
+
+def test_the_longer_folder_is_replaced_first() -> None:
+    nested = (("/w", "/short"), ("/w/pkgs/demo.build", "/usr/src/build"))
+    assert scrub_paths(b"/w/pkgs/demo.build/a /w/b", nested) == b"/usr/src/build/a /short/b"
+
+
+def test_binary_data_is_left_alone() -> None:
+    data = b"\0asm\x01\0\0\0/w/pkgs/demo.build/x.c"
+    assert scrub_paths(data, MAP) == data
+
+
+def test_scrub_tree_rewrites_text_files_only_and_says_which(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "config.py").write_text("path = '/w/pkgs/demo.build/out'\n")
+    (tmp_path / "lib" / "clean.txt").write_text("nothing here\n")
+    (tmp_path / "lib" / "x.wasm").write_bytes(b"\0asm/w/pkgs/demo.build")
+    (tmp_path / "link").symlink_to("lib/config.py")
+    assert scrub_tree(tmp_path, MAP) == ["lib/config.py"]
+    assert (tmp_path / "lib" / "config.py").read_text() == "path = '/usr/src/build/out'\n"
+    assert (tmp_path / "lib" / "x.wasm").read_bytes() == b"\0asm/w/pkgs/demo.build"
+    assert (tmp_path / "link").is_symlink()

@@ -456,7 +456,7 @@ def test_configure_out_of_tree(lib: LibBuild, dirs: Dirs, calls: list[Call]) -> 
     [call] = calls
     assert (dirs.source / "_build").is_dir()
     assert call.cwd == dirs.source / "_build"
-    assert call.argv[:2] == [str(dirs.source / "configure"), "--prefix=/usr/local"]
+    assert call.argv[:2] == ["../configure", "--prefix=/usr/local"]  # srcdir stays relative
     assert call.argv[-1] == "--foo"
 
 
@@ -723,7 +723,7 @@ def wheel_ctx(dirs: Dirs, tmp_path: Path) -> WheelContext:
                         out_dir=tmp_path / "pkgs" / "demo.wheel", target=target)
 
 
-PIP = ["-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "--disable-pip-version-check", "-w"]
+PIP = ["-m", "pip", "wheel", "-v", "--no-deps", "--no-cache-dir", "--disable-pip-version-check", "-w"]
 
 
 def test_pip_wheel(wheel_ctx: WheelContext, dirs: Dirs, calls: list[Call]) -> None:

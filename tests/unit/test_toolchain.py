@@ -493,7 +493,8 @@ def test_env_tools_flags_and_sysroot(tmp_path: Path) -> None:
     assert env["CPPFLAGS"] == f"-I{sysroot}/usr/local/include"
     assert env["LDFLAGS"] == f"-L{sysroot}/usr/local/lib/wasm32-wasi"
     for var in ("CFLAGS", "CXXFLAGS"):
-        assert env[var].split() == ["-O2", f"-ffile-prefix-map={build}=/usr/src/build"], var
+        assert env[var].split() == ["-O2", f"-ffile-prefix-map={build}=/usr/src/build",
+                                    f"-ffile-prefix-map={sysroot}=/usr/src/sysroot"], var
     assert env["PKG_CONFIG_SYSROOT_DIR"] == str(sysroot)
     assert env["PKG_CONFIG_LIBDIR"].split(os.pathsep) == [
         f"{sysroot}/usr/local/lib/wasm32-wasi/pkgconfig",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from .build import Arg, Build, stage
@@ -20,7 +21,10 @@ class AutotoolsMixin(MakeMixin, Build):
         options. ``cwd`` runs it from a subfolder (out-of-tree builds). ``layout=False``
         leaves out ``--libdir``/``--includedir`` for scripts that cannot take ``${prefix}``."""
         self.step("configure")
-        path = f"./{script}" if cwd is None else str(self.source_dir / script)
+        # relative (`../configure`), as out-of-tree builds are run: an absolute srcdir ends
+        # up in what some packages compile in (CPython's VPATH)
+        path = f"./{script}" if cwd is None else \
+            os.path.relpath(self.source_dir / script, self.source_dir / cwd)
         base: list[Arg] = [path, f"--prefix={self.prefix}"]
         if layout:
             # literal ${exec_prefix}/${prefix}: the generated .pc files keep the variables

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..archive import scrub_paths
 from ..errors import ToolchainError
 from ..layout import INCLUDEDIR, LIBDIR, PREFIX
 from ..recipe import Recipe
 from ..run import Log, run
+from ..toolchain.env import path_map
 from ..toolchain.model import Toolchain
 
 Arg = str | os.PathLike[str]
@@ -173,6 +175,16 @@ class Build:
         finally:
             self._ctx.env.clear()
             self._ctx.env.update(saved)
+
+    def scrub_paths(self, path: Path) -> Path:
+        """Replace this build's folders in a generated text file (sysconfig data, a config
+        module) by the fixed names ``-ffile-prefix-map`` uses. Installed files get this
+        anyway; this is for a file the recipe packs itself (into a zip) before that."""
+        data = path.read_bytes()
+        new = scrub_paths(data, path_map(build_dir=self.source_dir, sysroot=self.sysroot))
+        if new != data:
+            path.write_bytes(new)
+        return path
 
     def write(self, rel: str, text: str) -> Path:
         """Write a generated file (cross file, toolchain file) into the build folder."""

@@ -45,10 +45,12 @@ class WheelBuild(Build):
     @stage
     def pip_wheel(self, *extra: Arg, config_settings: Mapping[str, ConfigValue] | None = None,
                   isolation: bool = True, env: Mapping[str, str] | None = None) -> None:
-        """``pip wheel`` the build folder in the cross environment (no deps, no cache)."""
+        """``pip wheel`` the build folder in the cross environment (no deps, no cache). ``-v``:
+        the build backend's own output (compiler lines) goes to the log, and so to the
+        progress display, instead of a spinner."""
         self.step("wheel")
         args: list[Arg] = [
-            self._ctx.cross_python, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir",
+            self._ctx.cross_python, "-m", "pip", "wheel", "-v", "--no-deps", "--no-cache-dir",
             "--disable-pip-version-check", "-w", self._ctx.out_dir,
         ]
         if not isolation:

@@ -26,6 +26,17 @@ _HOST_LEAKS = (
 )
 
 
+#: The fixed names of a build's folders in objects (debug info, ``__FILE__``) and in the text
+#: files of its artifact (see :func:`wasixtasks.archive.scrub_tree`).
+BUILD_DIR_NAME = "/usr/src/build"
+SYSROOT_NAME = "/usr/src/sysroot"
+
+
+def path_map(*, build_dir: Path, sysroot: Path) -> tuple[tuple[str, str], ...]:
+    """The folders of one build that must not show in what it produces, and their names."""
+    return ((str(build_dir), BUILD_DIR_NAME), (str(sysroot), SYSROOT_NAME))
+
+
 def build_env(
     toolchain: Toolchain,
     sysroot: Path,
@@ -45,7 +56,8 @@ def build_env(
     env.update(toolchain.tools)
     inc = sysroot / INCLUDEDIR.lstrip("/")
     lib = sysroot / LIBDIR.lstrip("/")
-    prefix_map = f"-ffile-prefix-map={build_dir}=/usr/src/build"
+    prefix_map = " ".join(f"-ffile-prefix-map={old}={new}"
+                          for old, new in path_map(build_dir=build_dir, sysroot=sysroot))
     env["CPPFLAGS"] = f"-I{inc}"
     env["LDFLAGS"] = f"-L{lib}"
     env["CFLAGS"] = f"-O2 {prefix_map}"
