@@ -67,8 +67,10 @@ class SourceState:
 def read_state(src: Path) -> SourceState | None:
     try:
         data = json.loads((src / ".git" / PIN_FILE).read_text())
+        # no "exact": written before wasixtasks recorded whether the tree is the pin itself
+        # (a substitute would pass for the pin): such a tree is fetched again
         return SourceState(str(data["pin"]), str(data["commit"]), str(data.get("origin", "")),
-                           bool(data.get("exact", True)))
+                           bool(data["exact"]))
     except (OSError, ValueError, KeyError):
         return None
 

@@ -527,7 +527,7 @@ def test_source_origin_reads_the_source_state(cfg: Config) -> None:
                                  "exact": False}))
     assert source_origin(engine, recipe) == ("Debian zlib 1:1.3.dfsg-3 (substitute)", False)
     state.write_text(json.dumps({"pin": recipe.source.pin(), "commit": "c" * 40,
-                                 "origin": "mirror"}))
+                                 "origin": "mirror", "exact": True}))
     assert source_origin(engine, recipe) == ("mirror", True)
     state.write_text("{broken")
     assert source_origin(engine, recipe) == ("", True)

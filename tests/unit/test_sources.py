@@ -560,7 +560,11 @@ def test_read_state_of_a_folder_without_one(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / sources.PIN_FILE).write_text("{not json")
     assert read_state(tmp_path) is None
+    # written before `exact` was recorded: not trusted to say whether it is the pin itself
     (tmp_path / ".git" / sources.PIN_FILE).write_text('{"pin": "p", "commit": "c"}')
-    assert read_state(tmp_path) == SourceState("p", "c", "")
+    assert read_state(tmp_path) is None
+    (tmp_path / ".git" / sources.PIN_FILE).write_text(
+        '{"pin": "p", "commit": "c", "origin": "Debian x 1-1 repack", "exact": false}')
+    assert read_state(tmp_path) == SourceState("p", "c", "Debian x 1-1 repack", False)
 
 
