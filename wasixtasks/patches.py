@@ -27,7 +27,7 @@ from .errors import PatchError
 from .recipe import Recipe
 from .run import Log
 from .pins import announce_override, source_pin
-from .sources import ensure_source
+from .sources import ensure_source, read_state
 
 BRANCH = "wasixtasks-prepared"
 WORKTREE = "prepared"
@@ -169,7 +169,10 @@ def ensure_prepared(recipe: Recipe, cfg: Config, log: Log) -> Path:
     folder = prepared_dir(recipe, cfg)
     key = series_key(recipe, cfg)
     state = _read_state(recipe, cfg)
-    if state is not None and state.get("key") == key and folder.is_dir():
+    # the source's own state must be readable too: an unreadable one (an older wasixtasks
+    # wrote it) is fetched again, so the build info says truly what the tree is
+    source_ok = read_state(cfg.layout.package(recipe.name).source) is not None
+    if state is not None and state.get("key") == key and folder.is_dir() and source_ok:
         work = unexported_work(recipe, cfg)
         if work:
             log.warn(f"pkgs/{recipe.name}.prepared: {work}; building it as it is")

@@ -130,6 +130,21 @@ def test_prepare_is_reused_while_nothing_changes(foo: Config) -> None:
     assert str(pygit2.Repository(str(folder)).head.target) == head
 
 
+def test_a_source_state_an_older_version_wrote_is_fetched_again(foo: Config) -> None:
+    import json
+
+    from wasixtasks.sources import PIN_FILE, read_state
+
+    folder = ensure_prepared(recipe_of(foo), foo, new_log(foo))
+    pin_file = foo.pkgs_dir / "foo.source" / ".git" / PIN_FILE
+    old = json.loads(pin_file.read_text())
+    pin_file.write_text(json.dumps({k: v for k, v in old.items() if k != "exact"}))
+    assert read_state(foo.pkgs_dir / "foo.source") is None
+    again = ensure_prepared(recipe_of(foo), foo, new_log(foo))
+    assert again == folder and (again / "hello.txt").read_text() == "hello\n"
+    assert json.loads(pin_file.read_text())["exact"] is True  # fetched and recorded again
+
+
 def test_changing_a_patch_recreates_a_clean_prepared_tree(foo: Config) -> None:
     patch = write_patch(foo.root, "foo-0001-g.patch", patch_text("hello.txt", "hello", "hi"))
     ensure_prepared(recipe_of(foo), foo, new_log(foo))
