@@ -1,17 +1,26 @@
 """Checks on built wasm modules: which shared libraries they need, and side-module shape.
 
-``check.shared-libs`` reads the ``needed`` entries of every wasm ``.so`` (in wheels or in a
-folder) from its dylink.0 section and fails where a needed library is neither bundled in the
-same wheel nor allowed by configuration (``allowed-shared-libs``). The seed did this by
-reading ``wasm-tools print`` output by eye; here it is a command with an exit code.
+``check.shared-libs`` reads the ``needed`` entries of every wasm ``.so`` (in wheels, in
+library tarballs or loose in a folder) from its dylink.0 section and fails where a needed
+library is neither bundled (in the same wheel, next to it in the same tarball or folder) nor
+allowed by configuration (``allowed-shared-libs``). The seed did this by reading
+``wasm-tools print`` output by eye; here it is a command with an exit code.
+
+A library tarball's shared objects are unpacked to a temporary folder for the checks (with
+their symlinks, so ``libjpeg.so.62`` finds ``libjpeg.so.62.4.0``) and reported as
+``<tarball>!<member>``. A symlink to a shared object is the same module: it is checked once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import posixpath
+import tarfile
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,43 +85,93 @@ def wheel_modules(wheel: Path) -> list[tuple[str, WasmModule]]:
     return out
 
 
-def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport:
-    """Report needed libraries of every wasm .so under ``target`` (a folder, wheel or .so)."""
-    report = SharedLibReport()
+@dataclass
+class Targets:
+    """What a check looks at: wheels, and shared objects as files with their report names."""
+
+    wheels: list[Path] = field(default_factory=list)
+    loose: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _is_tarball(name: str) -> bool:
+    return name.endswith((".tar.xz", ".tar.gz", ".tar.bz2", ".tar"))
+
+
+def _unpack_shared_objects(tarball: Path, dest: Path, step: str) -> list[tuple[Path, str]]:
+    """The shared objects of a library tarball (regular files; symlinks to them are unpacked
+    too, for name lookups) unpacked below ``dest``, as (file, ``<tarball>!<member>``)."""
+    found: list[tuple[Path, str]] = []
+    try:
+        with tarfile.open(tarball, "r:*") as tf:
+            for member in tf:
+                if not is_shared_object(member.name) or not (member.isfile() or member.issym()):
+                    continue
+                tf.extract(member, dest, filter="data")
+                if member.isfile():
+                    rel = member.name.lstrip("./")
+                    found.append((dest / rel, f"{tarball.name}!{rel}"))
+    except (tarfile.TarError, OSError) as exc:
+        raise CheckError(f"{tarball} is not a readable library tarball: {exc}", step=step) from exc
+    return sorted(found, key=lambda item: item[1])
+
+
+@contextlib.contextmanager
+def targets(target: Path, *, step: str = "check") -> Iterator[Targets]:
+    """The wheels and shared objects under ``target`` (a folder, a wheel, a library tarball
+    or one ``.so``), in a stable order; tarballs are unpacked for the duration of the block."""
     if not target.exists():
-        raise CheckError(f"{target} does not exist", step="check")
-    wheels: list[Path] = []
-    loose: list[Path] = []
+        raise CheckError(f"{target} does not exist", step=step)
+    found = Targets()
+    tarballs: list[Path] = []
+
+    def take(path: Path) -> None:
+        if path.name.endswith(".whl"):
+            found.wheels.append(path)
+        elif _is_tarball(path.name):
+            tarballs.append(path)
+        elif is_shared_object(path.name) and not (path.is_symlink() and path != target):
+            found.loose.append((path, str(path)))
+
     if target.is_file():
-        (wheels if target.suffix == ".whl" else loose).append(target)
+        if not (target.name.endswith(".whl") or _is_tarball(target.name)):
+            found.loose.append((target, str(target)))
+        else:
+            take(target)
     else:
         for dirpath, dirnames, filenames in os.walk(target):
             dirnames.sort()
             for fn in sorted(filenames):
-                p = Path(dirpath) / fn
-                if fn.endswith(".whl"):
-                    wheels.append(p)
-                elif is_shared_object(fn):
-                    loose.append(p)
-    try:
-        for wheel in wheels:
-            with zipfile.ZipFile(wheel) as zf:
-                bundled = {posixpath.basename(n) for n in zf.namelist()}
-            for where, mod in wheel_modules(wheel):
-                report.modules.append(_classify(where, mod, bundled, allowed))
-        siblings: dict[Path, set[str]] = {}  # folder -> its file names, listed once
-        for so in loose:
-            with so.open("rb") as fh:
-                head = fh.read(8)
-            if not is_wasm(head):
-                raise CheckError(f"{so} is not a WebAssembly module", step="check")
-            if so.parent not in siblings:
-                siblings[so.parent] = {p.name for p in so.parent.iterdir()}
-            report.modules.append(_classify(str(so), read_module(so), siblings[so.parent], allowed))
-    except zipfile.BadZipFile as exc:
-        raise CheckError(f"not a valid wheel: {exc}", step="check") from exc
-    except WasmFormatError as exc:
-        raise CheckError(exc.message, step="check") from exc
+                take(Path(dirpath) / fn)
+    with tempfile.TemporaryDirectory(prefix="wasixtasks-check-") as tmp:
+        for tarball in tarballs:
+            found.loose += _unpack_shared_objects(tarball, Path(tmp) / tarball.name, step)
+        yield found
+
+
+def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport:
+    """Report needed libraries of every wasm .so under ``target`` (see :func:`targets`)."""
+    report = SharedLibReport()
+    with targets(target) as found:
+        try:
+            for wheel in found.wheels:
+                with zipfile.ZipFile(wheel) as zf:
+                    bundled = {posixpath.basename(n) for n in zf.namelist()}
+                for where, mod in wheel_modules(wheel):
+                    report.modules.append(_classify(where, mod, bundled, allowed))
+            siblings: dict[Path, set[str]] = {}  # folder -> its file names, listed once
+            for so, where in found.loose:
+                with so.open("rb") as fh:
+                    head = fh.read(8)
+                if not is_wasm(head):
+                    raise CheckError(f"{where} is not a WebAssembly module", step="check")
+                if so.parent not in siblings:
+                    siblings[so.parent] = {p.name for p in so.parent.iterdir()}
+                report.modules.append(_classify(where, read_module(so), siblings[so.parent],
+                                                allowed))
+        except zipfile.BadZipFile as exc:
+            raise CheckError(f"not a valid wheel: {exc}", step="check") from exc
+        except WasmFormatError as exc:
+            raise CheckError(exc.message, step="check") from exc
     return report
 
 

@@ -24,14 +24,13 @@ Anything else, including imports from a module nobody provides, is reported.
 from __future__ import annotations
 
 import fnmatch
-import os
 import posixpath
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import is_shared_object, wheel_modules
+from .checks import targets, wheel_modules
 from .errors import CheckError, WasmFormatError
 from .wasm import WasmModule, is_wasm, parse_module, read_module
 
@@ -146,15 +145,17 @@ def _provider(where: str, mod: WasmModule, folder: Path | None) -> _Provider:
     return _Provider(where, _exported_names(mod), needed, folder)
 
 
-def _read_wasm_file(path: Path, what: str) -> WasmModule:
-    """Parse a wasm file, saying in one line what ``path`` was meant to be when it is not wasm."""
+def _read_wasm_file(path: Path, what: str, name: str | None = None) -> WasmModule:
+    """Parse a wasm file, saying in one line what ``path`` (reported as ``name``) was meant
+    to be when it is not wasm."""
+    shown = name or str(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise CheckError(f"cannot read {what} {path}: {exc.strerror or exc}", step=_STEP) from exc
+        raise CheckError(f"cannot read {what} {shown}: {exc.strerror or exc}", step=_STEP) from exc
     if not is_wasm(head):
-        raise CheckError(f"{what} {path} is not a WebAssembly module", step=_STEP)
+        raise CheckError(f"{what} {shown} is not a WebAssembly module", step=_STEP)
     return read_module(path)
 
 
@@ -262,25 +263,8 @@ def _load_interpreter(interpreter: Path) -> frozenset[str]:
         raise CheckError(f"interpreter: {exc.message}", step=_STEP) from exc
 
 
-def _collect(target: Path) -> tuple[list[Path], list[Path]]:
-    """The wheels and loose shared objects under ``target``, in a stable order."""
-    if not target.exists():
-        raise CheckError(f"{target} does not exist", step=_STEP)
-    if target.is_file():
-        return ([target], []) if target.suffix == ".whl" else ([], [target])
-    wheels: list[Path] = []
-    loose: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(target):
-        dirnames.sort()
-        for fn in sorted(filenames):
-            if fn.endswith(".whl"):
-                wheels.append(Path(dirpath) / fn)
-            elif is_shared_object(fn):
-                loose.append(Path(dirpath) / fn)
-    return wheels, loose
-
-
-def _targets(wheels: list[Path], loose: list[Path]) -> Iterator[tuple[str, WasmModule, _Scope]]:
+def _targets(wheels: list[Path], loose: list[tuple[Path, str]]
+             ) -> Iterator[tuple[str, WasmModule, _Scope]]:
     """Every side module to check, with the scope its needed libraries are looked up in."""
     for wheel in wheels:
         try:
@@ -296,8 +280,8 @@ def _targets(wheels: list[Path], loose: list[Path]) -> Iterator[tuple[str, WasmM
             scope.parsed[where.split("!", 1)[1]] = mod
         for where, mod in modules:
             yield where, mod, scope
-    for so in loose:
-        yield str(so), _read_wasm_file(so, "file"), _Scope(folder=so.parent)
+    for so, where in loose:
+        yield where, _read_wasm_file(so, "file", where), _Scope(folder=so.parent)
 
 
 def check_symbols(
@@ -319,15 +303,15 @@ def check_symbols(
     if isinstance(allowed, str):  # one pattern passed bare would match per character
         allowed = (allowed,)
     resolver = _Resolver(_load_interpreter(interpreter), extra_libs)
-    wheels, loose = _collect(target)
     report = SymbolReport(modules=0)
-    try:
-        for where, mod, scope in _targets(wheels, loose):
-            report.modules += 1
-            providers = resolver.providers(mod, scope)
-            report.unresolved.extend(_unresolved(where, mod, providers, allowed))
-    except WasmFormatError as exc:
-        raise CheckError(exc.message, step=_STEP) from exc
-    except zipfile.BadZipFile as exc:  # a wheel reopened to read a bundled library
-        raise CheckError(f"not a readable wheel: {exc}", step=_STEP) from exc
+    with targets(target, step=_STEP) as found:
+        try:
+            for where, mod, scope in _targets(found.wheels, found.loose):
+                report.modules += 1
+                providers = resolver.providers(mod, scope)
+                report.unresolved.extend(_unresolved(where, mod, providers, allowed))
+        except WasmFormatError as exc:
+            raise CheckError(exc.message, step=_STEP) from exc
+        except zipfile.BadZipFile as exc:  # a wheel reopened to read a bundled library
+            raise CheckError(f"not a readable wheel: {exc}", step=_STEP) from exc
     return report

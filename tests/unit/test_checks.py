@@ -4,6 +4,8 @@ shape of extension modules. The wasm side modules are written byte by byte
 
 from __future__ import annotations
 
+import io
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -279,3 +281,64 @@ def test_wasm_header_only_module_is_wasm(tmp_path: Path) -> None:
     assert check_extension_modules(wheel, EXT) == [
         f"tiny-1.0-{TAG}.whl!tiny/libempty.so: no dylink.0 section (not a side module)"
     ]
+
+
+# --------------------------------------------------------------------------- library tarballs
+
+LIBDIR = "usr/local/lib/wasm32-wasi"
+
+
+def library_tarball(path: Path, files: dict[str, bytes], links: dict[str, str]) -> Path:
+    """A library artifact: regular members and symlinks (name -> target)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(path, "w:xz") as tf:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        for name, target in links.items():
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            tf.addfile(info)
+    return path
+
+
+def test_shared_objects_in_library_tarballs_are_checked_once_with_their_siblings(
+        tmp_path: Path) -> None:
+    art = tmp_path / "artifacts"
+    library_tarball(art / "libjpeg.tar.xz", {
+        f"{LIBDIR}/libjpeg.so.62.4.0": side_module(needed=["libz.so.1"]),
+        f"{LIBDIR}/libturbojpeg.so.0.4.0": side_module(needed=["libjpeg.so.62"]),
+        f"{LIBDIR}/libjpeg.a": b"!<arch>\n",
+        "usr/local/include/jpeglib.h": b"",
+    }, {f"{LIBDIR}/libjpeg.so.62": "libjpeg.so.62.4.0"})
+    library_tarball(art / "headers.tar.xz", {"usr/local/include/x.h": b""}, {})
+    report = check_shared_libs(art, ())
+    mods = by_where(report.modules)
+    assert sorted(mods) == [f"libjpeg.tar.xz!{LIBDIR}/libjpeg.so.62.4.0",
+                            f"libjpeg.tar.xz!{LIBDIR}/libturbojpeg.so.0.4.0"]
+    # found through the symlink next to it; libz.so.1 is in no tarball
+    assert mods[f"libjpeg.tar.xz!{LIBDIR}/libturbojpeg.so.0.4.0"].bundled == ("libjpeg.so.62",)
+    assert mods[f"libjpeg.tar.xz!{LIBDIR}/libjpeg.so.62.4.0"].missing == ("libz.so.1",)
+    one = check_shared_libs(art / "libjpeg.tar.xz", ("libz.so.*",))
+    assert one.missing == [] and len(one.modules) == 2
+
+
+def test_a_symlink_in_a_folder_is_not_a_second_module(tmp_path: Path) -> None:
+    write(tmp_path / "lib" / "libfoo.so.1.2", side_module())
+    (tmp_path / "lib" / "libfoo.so.1").symlink_to("libfoo.so.1.2")
+    assert [m.where for m in check_shared_libs(tmp_path, ()).modules] == [
+        str(tmp_path / "lib" / "libfoo.so.1.2")]
+
+
+def test_a_broken_tarball_is_a_check_error(tmp_path: Path) -> None:
+    bad = write(tmp_path / "art" / "libx.tar.xz", b"not xz at all")
+    with pytest.raises(CheckError, match="libx.tar.xz is not a readable library tarball"):
+        check_shared_libs(bad.parent, ())
+
+
+def test_a_tarball_member_that_is_not_wasm_is_named_by_tarball_and_member(tmp_path: Path) -> None:
+    library_tarball(tmp_path / "art" / "libelf.tar.xz", {f"{LIBDIR}/libelf.so.1": b"\x7fELF"}, {})
+    with pytest.raises(CheckError, match=rf"libelf.tar.xz!{LIBDIR}/libelf.so.1 is not a WebAssembly"):
+        check_shared_libs(tmp_path / "art", ())

@@ -327,6 +327,29 @@ def test_folder_with_wheels_and_versioned_loose_files(tmp_path: Path, interp: Pa
     assert report.unresolved == [Unresolved(str(dist / "lib" / "libz.so.1"), "env", "gone", "func")]
 
 
+def test_library_tarball_modules_resolve_against_their_tarball(tmp_path: Path,
+                                                               interp: Path) -> None:
+    import io
+    import tarfile
+
+    lib = "usr/local/lib/wasm32-wasi"
+    members = {f"{lib}/libgeos.so.3.13.1": wasm(exports=["geos_area"]),
+               f"{lib}/libgeos_c.so.1.19.2": wasm([("env", "geos_area", "func"),
+                                                   ("env", "geos_gone", "func")],
+                                                  needed=["libgeos.so.3.13.1"])}
+    tarball = tmp_path / "art" / "geos.tar.xz"
+    tarball.parent.mkdir()
+    with tarfile.open(tarball, "w:xz") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    report = check_symbols(tarball.parent, interp)
+    assert report.modules == 2
+    assert report.unresolved == [
+        Unresolved(f"geos.tar.xz!{lib}/libgeos_c.so.1.19.2", "env", "geos_gone", "func")]
+
+
 # --------------------------------------------------------------------------- errors
 
 

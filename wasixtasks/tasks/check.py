@@ -13,7 +13,7 @@ from ._common import Project, reports_errors
 
 
 @task(name="shared-libs", positional=["path"], help={
-    "path": "a folder, wheel or .so, e.g. artifacts/",
+    "path": "a folder, wheel, library tarball or .so, e.g. artifacts/",
     "allow": "extra allowed library name patterns, comma-separated (adds to allowed-shared-libs)",
 })
 @reports_errors
@@ -31,8 +31,8 @@ def shared_libs(c: Context, path: str, allow: str = "") -> None:
     if report.missing:
         first = report.missing[0]
         raise CheckError(
-            f"{first.where} needs {', '.join(first.missing)}, which is neither bundled in the "
-            "wheel nor allowed",
+            f"{first.where} needs {', '.join(first.missing)}, which is neither bundled (in its "
+            "wheel, next to it in its tarball or folder) nor allowed",
             step="shared-libs",
             hint="Bundle the library in the wheel, link it statically (static_libs=True), or "
             "add it to allowed-shared-libs in [tool.wasixtasks].",
@@ -40,7 +40,7 @@ def shared_libs(c: Context, path: str, allow: str = "") -> None:
 
 
 @task(positional=["path"], help={
-    "path": "a folder, wheel or .so, e.g. artifacts/",
+    "path": "a folder, wheel, library tarball or .so, e.g. artifacts/",
     "interpreter": "the main module the side modules load into (default: the target CPython's "
                    "python.wasm)",
     "allow": "symbol name patterns that may stay unresolved, comma-separated",
