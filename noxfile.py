@@ -1,4 +1,4 @@
-"""nox sessions: tests (what CI runs), typecheck, lint, e2e, repro, bench.
+"""nox sessions: tests (what CI runs), typecheck, lint, e2e, catalog, repro, bench.
 
 `nox -s tests` is the README's test command. It installs the project with its test extras
 into a fresh virtual environment, makes sure the host tools the recipes declare are there
@@ -87,6 +87,25 @@ def e2e(session: nox.Session) -> None:
     session.run("invoke", "index.generate")
     session.run("invoke", "check.shared-libs", "artifacts/")
     session.run("invoke", "check.symbols", "artifacts/")
+
+
+@nox.session
+def catalog(session: nox.Session) -> None:
+    """The whole catalog: every recipe built (-j 2 --keep-going), every package's test run
+    under Wasmer (the results table), the shared-library and symbol checks over artifacts/.
+    Every step runs even when one before it failed; the session fails if any did."""
+    import nox.command
+
+    _setup(session)
+    failed = []
+    for args in (("build.all", "-j", "2", "--keep-going"), ("test.all",),
+                 ("check.shared-libs", "artifacts/"), ("check.symbols", "artifacts/")):
+        try:
+            session.run("invoke", *args)
+        except nox.command.CommandFailed:
+            failed.append("invoke " + " ".join(args))
+    if failed:
+        session.error("failed: " + "; ".join(failed))
 
 
 @nox.session

@@ -74,3 +74,13 @@ def test_the_wheels_pass_both_checks(catalog: tuple[Path, Result, Result]) -> No
     libs = invoke(root, "check.shared-libs", str(root / "artifacts"))
     assert libs.returncode == 0, libs.output
     assert libs.last_line.endswith("0 with missing libraries")
+
+
+def test_test_all_of_one_kind(catalog: tuple[Path, Result, Result]) -> None:
+    root, _, _ = catalog
+    result = invoke(root, "test.all", "--kind", "library")
+    assert result.returncode == 0, result.output
+    kinds = {line.split()[1] for line in result.output.splitlines()
+             if len(line.split()) >= 3 and line.split()[2] == "passed"}
+    assert kinds == {"library"}, result.output
+    assert rows(result.output).get("zlib") == "passed" and "numpy" not in rows(result.output)

@@ -467,3 +467,13 @@ def test_fetch_and_prepare(graph_cfg: Config, capsys: pytest.CaptureFixture[str]
     assert f"[lone] source ready: {source} (mirror {graph_cfg.root / 'mirror' / 'lone-1.0.tar.gz'})" in out
     assert f"[lone] prepared: {prepared}" in out
     assert "=== [lone] step fetch ===" in (graph_cfg.pkgs_dir / "lone.log").read_text()
+
+
+def test_the_kind_option_names_the_kinds_it_takes() -> None:
+    from wasixtasks.errors import ConfigError
+    from wasixtasks.tasks._common import kind_option
+
+    assert kind_option("") is None
+    assert kind_option("library") is Kind.LIBRARY and kind_option(" Wheel ") is Kind.WHEEL
+    with pytest.raises(ConfigError, match="--kind 'libary' is not one of library, wheel, toolchain"):
+        kind_option("libary")

@@ -23,11 +23,11 @@ def test_one(engine: Engine, name: str, *kinds: Kind) -> TestResult:
     return result
 
 
-def test_all(engine: Engine) -> list[TestResult]:
-    """Every package's test (built packages only), then a table; raise if any failed."""
+def test_all(engine: Engine, kind: Kind | None = None) -> list[TestResult]:
+    """Every package's test (of one ``kind`` if given), then a table; raise if any failed."""
     results = []
     for recipe in engine.registry:
-        if recipe.test is None:
+        if recipe.test is None or (kind is not None and recipe.kind is not kind):
             continue
         try:
             results.append(run_test(engine, recipe.name))

@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 from invoke.exceptions import Exit
 
 from ..config import Config, load_config
-from ..errors import WasixError
+from ..errors import ConfigError, WasixError
 from ..pipelines.common import Engine
+from ..recipe import Kind
 from ..registry import Registry
 from ..run import console
 
@@ -66,3 +67,14 @@ def names_or_all(project: Project, value: str) -> list[str]:
     for name in names:
         project.registry.get(name)  # unknown names fail here, with suggestions
     return names
+
+
+def kind_option(value: str) -> Kind | None:
+    """``--kind``: empty for every kind, else ``library``, ``wheel`` or ``toolchain``."""
+    if not value:
+        return None
+    try:
+        return Kind(value.strip().lower())
+    except ValueError:
+        kinds = ", ".join(k.value for k in Kind)
+        raise ConfigError(f"--kind {value!r} is not one of {kinds}") from None

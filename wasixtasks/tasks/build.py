@@ -10,7 +10,7 @@ from invoke.context import Context
 from invoke.tasks import task
 
 from ..recipe import Kind
-from ._common import Project, reports_errors, split_names
+from ._common import Project, kind_option, reports_errors, split_names
 
 _HELP = {
     "jobs": "job slots shared by packages and their builds (default: `jobs` setting, 1)",
@@ -58,6 +58,6 @@ def all_(c: Context, jobs: int = 0, keep_going: bool = False, force: bool = Fals
     from ..commands.build import build
 
     p = Project.load()
-    names = p.registry.names(Kind(kind) if kind else None)
+    names = p.registry.names(kind_option(kind))
     build(p.engine, names, jobs=p.jobs(jobs), keep_going=keep_going, force=force,
           wait=not no_wait)

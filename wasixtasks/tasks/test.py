@@ -6,7 +6,7 @@ from invoke.context import Context
 from invoke.tasks import task
 
 from ..recipe import Kind
-from ._common import Project, reports_errors
+from ._common import Project, kind_option, reports_errors
 
 
 @task(positional=["name"], help={"name": "library (or toolchain package) with a test"})
@@ -27,10 +27,11 @@ def wheel(c: Context, name: str) -> None:
     test_one(Project.load().engine, name, Kind.WHEEL)
 
 
-@task(name="all")
+@task(name="all", help={"kind": "only `library`, `wheel` or `toolchain` recipes"})
 @reports_errors
-def all_(c: Context) -> None:
-    """Run every package's test and print a table."""
+def all_(c: Context, kind: str = "") -> None:
+    """Run every package's test (or one kind's) and print a table."""
     from ..commands.test import test_all
 
-    test_all(Project.load().engine)
+    p = Project.load()
+    test_all(p.engine, kind_option(kind))
