@@ -183,6 +183,8 @@ class Recipe:
     #: the catalog's version when the recipe pins another one, and why
     catalog_version: str | None = None
     version_note: str | None = None
+    #: why this catalog package is not built here (declared with ``blocked(...)``)
+    blocked: str | None = None
     patches: tuple[Path, ...] = field(default=())
 
     @property
@@ -346,6 +348,26 @@ def pure_wheel(name: str, *, version: str, source: Source, dist_name: str | None
     return declare(Kind.WHEEL, None, name=name, version=version, source=source, native=False,
                    dist_name=dist_name, test=test, file=Path(caller.filename),
                    line=caller.lineno)
+
+
+def blocked(name: str, *, kind: str = "library", version: str, source: Source, reason: str,
+            catalog_version: str | None = None, version_note: str | None = None) -> Recipe:
+    """Declare a catalog package that is not built here, and why: it keeps its place in
+    ``invoke list``, the catalog tables and ``sources.fetch`` (its source is pinned and
+    verified like any other), build.all skips it naming the reason, and building it by name
+    is a one-line error with that reason."""
+    import inspect
+
+    if not isinstance(reason, str) or not reason.strip():
+        raise RecipeDeclarationError("reason", f"{name}: a blocked recipe needs its reason")
+    try:
+        recipe_kind = Kind(kind)
+    except ValueError:
+        raise RecipeDeclarationError("kind", f"{name}: unknown kind {kind!r}") from None
+    caller = inspect.stack()[1]
+    return declare(recipe_kind, None, name=name, version=version, source=source,
+                   blocked=reason.strip(), catalog_version=catalog_version,
+                   version_note=version_note, file=Path(caller.filename), line=caller.lineno)
 
 
 def collecting() -> tuple[list[Recipe], contextvars.Token[list[Recipe] | None]]:

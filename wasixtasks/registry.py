@@ -78,7 +78,7 @@ class Registry:
             if not declared:
                 raise RecipeError(
                     f"{path}: declares no recipe (decorate a function with @library, @wheel "
-                    "or @toolchain_package, or call pure_wheel(...))"
+                    "or @toolchain_package, or call pure_wheel(...) or blocked(...))"
                 )
             for recipe in declared:
                 if recipe.name in recipes:
@@ -118,6 +118,13 @@ class Registry:
                         raise RecipeError(
                             f"{_where(recipe)}: field `{fld}`: unknown dependency `{dep}`"
                             + self._suggest(dep),
+                            package=recipe.name,
+                            step="load",
+                        )
+                    if target.blocked and not recipe.blocked:
+                        raise RecipeError(
+                            f"{_where(recipe)}: field `{fld}`: `{dep}` is blocked ({target.blocked})"
+                            "; declare this recipe blocked(...) too, or drop the dependency",
                             package=recipe.name,
                             step="load",
                         )

@@ -41,7 +41,7 @@ CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".C")
 class TestResult:
     name: str
     kind: str
-    #: passed, failed, expected failure, unexpected pass, skipped
+    #: passed, failed, expected failure, unexpected pass, skipped, blocked (not built here)
     status: str
     seconds: float = 0.0
     detail: str = ""
@@ -50,7 +50,7 @@ class TestResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("passed", "expected failure", "skipped")
+        return self.status in ("passed", "expected failure", "skipped", "blocked")
 
 
 def _test_of(recipe: Recipe) -> Test:

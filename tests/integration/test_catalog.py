@@ -84,3 +84,9 @@ def test_test_all_of_one_kind(catalog: tuple[Path, Result, Result]) -> None:
              if len(line.split()) >= 3 and line.split()[2] == "passed"}
     assert kinds == {"library"}, result.output
     assert rows(result.output).get("zlib") == "passed" and "numpy" not in rows(result.output)
+
+
+def test_pandoc_stays_in_the_catalog_as_blocked(catalog: tuple[Path, Result, Result]) -> None:
+    _, built, tested = catalog
+    assert "not built (blocked): pandoc: a Haskell program" in built.output
+    assert rows(tested.output).get("pandoc") == "blocked"

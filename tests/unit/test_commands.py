@@ -265,6 +265,46 @@ def test_build_of_an_unknown_package_fails_before_anything_runs(graph_cfg: Confi
     assert not graph_cfg.artifacts_dir.exists()
 
 
+# --------------------------------------------------------------------------- blocked recipes
+
+BLOCKED = (
+    "from wasixtasks.recipe import Url, blocked\n\n"
+    'blocked("hs", version="2", source=Url("https://example.invalid/hs-2.tar.gz", '
+    f'sha256="{SHA}"), reason="needs a Haskell compiler for wasm")\n'
+)
+
+
+def test_a_blocked_recipe_is_listed_skipped_by_build_all_and_refused_by_name(
+    graph_cfg: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_recipe(graph_cfg.root, "hs", BLOCKED)
+    engine = engine_of(graph_cfg)
+    rows = table_rows(package_table(engine))
+    assert rows["hs"][2] == "blocked" and rows["hs"][-1] == "blocked: needs a Haskell compiler for wasm"
+    with pytest.raises(RecipeError, match="`hs` is not built here: needs a Haskell compiler for wasm"):
+        build(engine, ["base", "hs"])
+    assert not graph_cfg.artifacts_dir.exists()
+    for name in ("base", "mid", "top"):
+        fake_build(engine, name)
+    capsys.readouterr()
+    outcomes = build(engine_of(graph_cfg), ["base", "hs", "mid", "top"], skip_blocked=True)
+    assert sorted(o.name for o in outcomes) == ["base", "mid", "top"]
+    assert "not built (blocked): hs: needs a Haskell compiler for wasm" in capsys.readouterr().out
+
+
+def test_a_recipe_cannot_need_a_blocked_one(graph_cfg: Config) -> None:
+    write_recipe(graph_cfg.root, "hs", BLOCKED)
+    add_library(graph_cfg.root, "user", libs=["hs"])
+    with pytest.raises(RecipeError, match=r"field `libs`: `hs` is blocked \(needs a Haskell"):
+        Registry.load(graph_cfg)
+
+
+def test_a_blocked_recipe_needs_its_reason(graph_cfg: Config) -> None:
+    write_recipe(graph_cfg.root, "hs", BLOCKED.replace("needs a Haskell compiler for wasm", " "))
+    with pytest.raises(RecipeError, match="field `reason`: hs: a blocked recipe needs its reason"):
+        Registry.load(graph_cfg)
+
+
 # --------------------------------------------------------------------------- clean
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from ..errors import RecipeError
 from ..jobs import package_job
 from ..locks import require_free
@@ -14,11 +15,21 @@ from ..scheduler import Outcome, Status, raise_if_failed, run_graph, summary
 
 
 def build(engine: Engine, names: Iterable[str], *, jobs: int = 1, keep_going: bool = False,
-          force: bool = False, quiet: bool = False, wait: bool = True) -> list[Outcome]:
+          force: bool = False, quiet: bool = False, wait: bool = True,
+          skip_blocked: bool = False) -> list[Outcome]:
     """Build packages and their dependencies; print the summary; raise if any failed.
-    ``wait=False``: a package another run is building is a failure, not a wait."""
+    ``wait=False``: a package another run is building is a failure, not a wait. A blocked
+    recipe named here is an error with its reason; ``skip_blocked`` (build.all) leaves such
+    recipes out and lists them after the summary."""
     names = list(names)
-    graph = engine.graph.sub(names)  # raises GraphError on unknown names and cycles
+    engine.graph.sub(names)  # raises GraphError on unknown names and cycles
+    blocked = [r for r in map(engine.registry.get, names) if r.blocked]
+    if blocked and not skip_blocked:
+        first = blocked[0]
+        raise RecipeError(f"`{first.name}` is not built here: {first.blocked}",
+                          package=first.name, step="build")
+    names = [n for n in names if n not in {r.name for r in blocked}]
+    graph = engine.graph.sub(names)
     engine.hashes(names)
     if not wait:  # refuse before anything starts (a job still refuses if it loses a race)
         for name in graph:
@@ -31,6 +42,8 @@ def build(engine: Engine, names: Iterable[str], *, jobs: int = 1, keep_going: bo
                              priority=engine.graph.chain_lengths(names))
     if not quiet:
         console(summary(outcomes))
+        for r in blocked:
+            console(f"not built (blocked): {r.name}: {r.blocked}")
         if outcomes and all(o.status is Status.UP_TO_DATE for o in outcomes):
             console(f"nothing to do: all {len(outcomes)} package(s) are up to date")
     raise_if_failed(outcomes)

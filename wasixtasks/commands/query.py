@@ -22,10 +22,11 @@ def package_table(engine: Engine) -> str:
         stamp = stamps.read_stamp(paths.stamp)
         current = r.name in hashes and stamps.is_current(stamp, hashes[r.name], engine.cfg.root)
         version = r.version + (f" (catalog {r.catalog_version})" if r.catalog_version else "")
-        notes = [r.version_note or ""]
+        notes = [f"blocked: {r.blocked}" if r.blocked else "", r.version_note or ""]
         if stamp is not None and stamp.origin:
             notes.append(f"built from {stamp.origin}")
-        rows.append((r.name, r.kind.value, version, "up to date" if current else "-",
+        state = "blocked" if r.blocked else "up to date" if current else "-"
+        rows.append((r.name, r.kind.value, version, state,
                      ", ".join(engine.graph.edges[r.name]) or "-",
                      "; ".join(n for n in notes if n)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import CheckError, WasixError
+from ..errors import CheckError, RecipeError, WasixError
 from ..pipelines.common import Engine
 from ..recipe import Kind
 from ..run import console
@@ -12,7 +12,11 @@ from .build import require_kind
 
 def test_one(engine: Engine, name: str, *kinds: Kind) -> TestResult:
     """Run one package's test; print its output and a result line; raise if it failed."""
-    require_kind(engine.registry.get(name), *kinds)
+    recipe = engine.registry.get(name)
+    require_kind(recipe, *kinds)
+    if recipe.blocked:
+        raise RecipeError(f"`{name}` is not built here: {recipe.blocked}", package=name,
+                          step="test")
     result = run_test(engine, name)
     if result.output:
         console(result.output.rstrip())
@@ -27,7 +31,13 @@ def test_all(engine: Engine, kind: Kind | None = None) -> list[TestResult]:
     """Every package's test (of one ``kind`` if given), then a table; raise if any failed."""
     results = []
     for recipe in engine.registry:
-        if recipe.test is None or (kind is not None and recipe.kind is not kind):
+        if kind is not None and recipe.kind is not kind:
+            continue
+        if recipe.blocked:  # in the table with its reason, not run
+            results.append(TestResult(recipe.name, recipe.kind.value, "blocked",
+                                      detail=recipe.blocked))
+            continue
+        if recipe.test is None:
             continue
         try:
             results.append(run_test(engine, recipe.name))

@@ -60,4 +60,4 @@ def all_(c: Context, jobs: int = 0, keep_going: bool = False, force: bool = Fals
     p = Project.load()
     names = p.registry.names(kind_option(kind))
     build(p.engine, names, jobs=p.jobs(jobs), keep_going=keep_going, force=force,
-          wait=not no_wait)
+          wait=not no_wait, skip_blocked=True)
