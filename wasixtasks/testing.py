@@ -160,8 +160,10 @@ def test_library(engine: Engine, name: str) -> TestResult:
     return _judge(recipe, test, result, log, started, python=False)
 
 
-def _required_wheels(engine: Engine, wheel: Path, seen: dict[str, Path]) -> None:
-    """``wheel`` and the wheels of artifacts/ it requires (Requires-Dist), recursively."""
+def _required_wheels(engine: Engine, wheel: Path, seen: dict[str, Path],
+                     markers: dict[str, str]) -> None:
+    """``wheel`` and the wheels of artifacts/ it requires (Requires-Dist, judged with the
+    target's ``markers``), recursively."""
     project = canonicalize_name(wheel.name.split("-", 1)[0])
     if project in seen:
         return
@@ -177,11 +179,11 @@ def _required_wheels(engine: Engine, wheel: Path, seen: dict[str, Path]) -> None
             req = Requirement(line)
         except InvalidRequirement:
             continue
-        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+        if req.marker is not None and not req.marker.evaluate(markers):
             continue
         dep = available.get(canonicalize_name(req.name))
         if dep is not None:
-            _required_wheels(engine, dep, seen)
+            _required_wheels(engine, dep, seen, markers)
 
 
 def _wheel_of(engine: Engine, recipe: Recipe) -> Path:
@@ -234,7 +236,9 @@ def test_wheel(engine: Engine, name: str) -> TestResult:
     py = _target_python(engine, name)
     paths = engine.cfg.layout.package(name)
     wheels: dict[str, Path] = {}
-    _required_wheels(engine, _wheel_of(engine, recipe), wheels)
+    cpython = [r.version for r in engine.registry if r.provides_python]
+    markers = py.marker_environment(cpython[0] if cpython else None)
+    _required_wheels(engine, _wheel_of(engine, recipe), wheels, markers)
     site = fresh_dir(paths.test) / "site-packages"
     for wheel in wheels.values():
         install_wheel(wheel, site, log=log)

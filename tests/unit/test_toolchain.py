@@ -850,3 +850,18 @@ def test_build_python_from_pyenv_takes_the_newest_release(cfg: Config, no_python
     fake_interpreter(no_pythons / "versions" / f"{OTHER}.9", OTHER)
     newest = fake_interpreter(no_pythons / "versions" / f"{OTHER}.10", OTHER)
     assert find_build_python(cfg, OTHER) == newest
+
+
+def test_requirement_markers_are_judged_for_the_wasix_target(tmp_path: Path) -> None:
+    from packaging.markers import Marker
+
+    from wasixtasks.toolchain.model import TargetPython
+
+    py = TargetPython("3.13", tmp_path, tmp_path / "include", tmp_path / "sysconfig.py", None, None)
+    env = py.marker_environment("3.13.15")
+    # what the WASIX CPython reports under Wasmer, whatever Python runs wasixtasks
+    assert Marker('python_version >= "3.12" and python_full_version == "3.13.15"').evaluate(env)
+    assert Marker('sys_platform == "wasi" and platform_machine == "wasm32"').evaluate(env)
+    assert not Marker('sys_platform == "linux" or platform_system == "Windows"').evaluate(env)
+    assert not Marker('extra == "socks"').evaluate(env)
+    assert py.marker_environment()["python_full_version"] == "3.13"

@@ -36,6 +36,17 @@ class TargetPython:
     def tag(self) -> str:
         return "cp" + self.version.replace(".", "")
 
+    def marker_environment(self, full_version: str | None = None) -> dict[str, str]:
+        """PEP 508 marker values of this interpreter, as the WASIX CPython reports them
+        under Wasmer (``sys.platform`` and ``platform.system()`` are ``wasi``), so a wheel's
+        Requires-Dist is judged for the target, not for the Python running wasixtasks."""
+        full = full_version or self.version
+        return {"implementation_name": "cpython", "implementation_version": full,
+                "os_name": "posix", "platform_machine": "wasm32",
+                "platform_python_implementation": "CPython", "platform_release": "",
+                "platform_system": "wasi", "platform_version": "", "python_full_version": full,
+                "python_version": self.version, "sys_platform": "wasi", "extra": ""}
+
     @property
     def ext_suffix(self) -> str:
         """EXT_SUFFIX of the target (``.cpython-313-wasm32-wasi.so``), from its sysconfig."""
