@@ -340,14 +340,15 @@ def wheel(
 
 
 def pure_wheel(name: str, *, version: str, source: Source, dist_name: str | None = None,
-               test: Test | None = None) -> Recipe:
+               test: Test | None = None, catalog_version: str | None = None,
+               version_note: str | None = None) -> Recipe:
     """Declare a pure-Python package: its sdist pin is all it needs (built with pip)."""
     import inspect
 
     caller = inspect.stack()[1]
     return declare(Kind.WHEEL, None, name=name, version=version, source=source, native=False,
-                   dist_name=dist_name, test=test, file=Path(caller.filename),
-                   line=caller.lineno)
+                   dist_name=dist_name, test=test, catalog_version=catalog_version,
+                   version_note=version_note, file=Path(caller.filename), line=caller.lineno)
 
 
 def blocked(name: str, *, kind: str = "library", version: str, source: Source, reason: str,

@@ -211,6 +211,12 @@ def test_pure_wheel(collected: list[Recipe]) -> None:
     assert recipe.line == line
 
 
+def test_pure_wheel_records_the_catalog_version(collected: list[Recipe]) -> None:
+    recipe = pure_wheel("pypng", version="0.20220715.0", source=Sdist("pypng", sha256=SHA),
+                        catalog_version="0.20250521.0", version_note="not on PyPI")
+    assert (recipe.catalog_version, recipe.version_note) == ("0.20250521.0", "not on PyPI")
+
+
 def test_pure_wheel_validates_like_the_others() -> None:
     err = declaration_error(lambda: pure_wheel("Six", version="1", source=Sdist("six", SHA)))
     assert err.field_name == "name"
