@@ -337,7 +337,8 @@ def test_shared_libs_fails_when_a_needed_library_is_missing(side_modules: SideMo
     assert f"{where}: needs libbar.so [MISSING]" in result.output.splitlines()
     assert "1 wasm shared object(s) checked, 1 with missing libraries" in result.output
     assert result.last_line == (f"error: [shared-libs] {where} needs libbar.so, which is neither "
-                                "bundled in the wheel nor allowed")
+                                "bundled (in its wheel, next to it in its tarball or folder) "
+                                "nor allowed")
     # the symbols it would have supplied are unresolved too
     symbols = invoke(side_modules.root, "check.symbols", str(side_modules.wheel_a))
     assert symbols.returncode == CheckError.exit_code, symbols.output
