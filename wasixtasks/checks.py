@@ -6,8 +6,9 @@ library is neither bundled (in the same wheel, next to it in the same tarball or
 allowed by configuration (``allowed-shared-libs``). The seed did this by reading
 ``wasm-tools print`` output by eye; here it is a command with an exit code.
 
-A library tarball's shared objects are unpacked to a temporary folder for the checks (with
-their symlinks, so ``libjpeg.so.62`` finds ``libjpeg.so.62.4.0``) and reported as
+The shared objects of all library tarballs checked together are unpacked into one temporary
+sysroot, as ``install.libs`` puts them into one (with their symlinks, so ``libjpeg.so.62``
+finds ``libjpeg.so.62.4.0``, and libxslt's ``.so`` finds libxml2's), and reported as
 ``<tarball>!<member>``. A symlink to a shared object is the same module: it is checked once.
 """
 
@@ -97,18 +98,25 @@ def _is_tarball(name: str) -> bool:
     return name.endswith((".tar.xz", ".tar.gz", ".tar.bz2", ".tar"))
 
 
-def _unpack_shared_objects(tarball: Path, dest: Path, step: str) -> list[tuple[Path, str]]:
+def _unpack_shared_objects(tarball: Path, dest: Path, owners: dict[str, str],
+                           step: str) -> list[tuple[Path, str]]:
     """The shared objects of a library tarball (regular files; symlinks to them are unpacked
-    too, for name lookups) unpacked below ``dest``, as (file, ``<tarball>!<member>``)."""
+    too, for name lookups) unpacked into the sysroot ``dest``, as (file,
+    ``<tarball>!<member>``). ``owners`` maps the members unpacked so far to their tarball: two
+    tarballs holding the same shared object would overwrite each other in a sysroot."""
     found: list[tuple[Path, str]] = []
     try:
         with tarfile.open(tarball, "r:*") as tf:
             for member in tf:
                 if not is_shared_object(member.name) or not (member.isfile() or member.issym()):
                     continue
+                rel = member.name.lstrip("./")
+                other = owners.setdefault(rel, tarball.name)
+                if other != tarball.name:
+                    raise CheckError(f"{tarball.name} and {other} both hold {rel}: one would "
+                                     "overwrite the other in a sysroot", step=step)
                 tf.extract(member, dest, filter="data")
                 if member.isfile():
-                    rel = member.name.lstrip("./")
                     found.append((dest / rel, f"{tarball.name}!{rel}"))
     except (tarfile.TarError, OSError) as exc:
         raise CheckError(f"{tarball} is not a readable library tarball: {exc}", step=step) from exc
@@ -143,8 +151,9 @@ def targets(target: Path, *, step: str = "check") -> Iterator[Targets]:
             for fn in sorted(filenames):
                 take(Path(dirpath) / fn)
     with tempfile.TemporaryDirectory(prefix="wasixtasks-check-") as tmp:
+        owners: dict[str, str] = {}
         for tarball in tarballs:
-            found.loose += _unpack_shared_objects(tarball, Path(tmp) / tarball.name, step)
+            found.loose += _unpack_shared_objects(tarball, Path(tmp), owners, step)
         yield found
 
 

@@ -342,3 +342,25 @@ def test_a_tarball_member_that_is_not_wasm_is_named_by_tarball_and_member(tmp_pa
     library_tarball(tmp_path / "art" / "libelf.tar.xz", {f"{LIBDIR}/libelf.so.1": b"\x7fELF"}, {})
     with pytest.raises(CheckError, match=rf"libelf.tar.xz!{LIBDIR}/libelf.so.1 is not a WebAssembly"):
         check_shared_libs(tmp_path / "art", ())
+
+
+def test_tarballs_checked_together_share_one_sysroot(tmp_path: Path) -> None:
+    art = tmp_path / "artifacts"
+    library_tarball(art / "libxml2.tar.xz", {f"{LIBDIR}/libxml2.so.16.1.4": side_module()},
+                    {f"{LIBDIR}/libxml2.so.16": "libxml2.so.16.1.4"})
+    library_tarball(art / "libxslt.tar.xz",
+                    {f"{LIBDIR}/libxslt.so.1.1.45": side_module(needed=["libxml2.so.16"])}, {})
+    report = check_shared_libs(art, ())
+    assert report.missing == []  # as install.libs puts both into one sysroot
+    assert by_where(report.modules)[f"libxslt.tar.xz!{LIBDIR}/libxslt.so.1.1.45"].bundled == (
+        "libxml2.so.16",)
+    # alone, libxslt's tarball lacks it
+    assert check_shared_libs(art / "libxslt.tar.xz", ()).missing[0].missing == ("libxml2.so.16",)
+
+
+def test_two_tarballs_holding_one_shared_object_is_an_error(tmp_path: Path) -> None:
+    art = tmp_path / "artifacts"
+    for name in ("a", "b"):
+        library_tarball(art / f"{name}.tar.xz", {f"{LIBDIR}/libdup.so.1": side_module()}, {})
+    with pytest.raises(CheckError, match=rf"b.tar.xz and a.tar.xz both hold {LIBDIR}/libdup.so.1"):
+        check_shared_libs(art, ())
