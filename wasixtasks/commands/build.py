@@ -22,14 +22,13 @@ def build(engine: Engine, names: Iterable[str], *, jobs: int = 1, keep_going: bo
     recipe named here is an error with its reason; ``skip_blocked`` (build.all) leaves such
     recipes out and lists them after the summary."""
     names = list(names)
-    engine.graph.sub(names)  # raises GraphError on unknown names and cycles
+    graph = engine.graph.sub(names)  # raises GraphError on unknown names and cycles
     blocked = [r for r in map(engine.registry.get, names) if r.blocked]
-    if blocked and not skip_blocked:
-        first = blocked[0]
-        raise RecipeError(f"`{first.name}` is not built here: {first.blocked}",
-                          package=first.name, step="build")
-    names = [n for n in names if n not in {r.name for r in blocked}]
-    graph = engine.graph.sub(names)
+    if blocked:
+        if not skip_blocked:
+            require_buildable(blocked[0], step="build")
+        names = [n for n in names if n not in {r.name for r in blocked}]
+        graph = engine.graph.sub(names)  # nothing needs a blocked recipe (the registry checks)
     engine.hashes(names)
     if not wait:  # refuse before anything starts (a job still refuses if it loses a race)
         for name in graph:
@@ -48,6 +47,13 @@ def build(engine: Engine, names: Iterable[str], *, jobs: int = 1, keep_going: bo
             console(f"nothing to do: all {len(outcomes)} package(s) are up to date")
     raise_if_failed(outcomes)
     return outcomes
+
+
+def require_buildable(recipe: Recipe, *, step: str) -> None:
+    """A blocked recipe (declared with ``blocked(...)``) is one line with its reason."""
+    if recipe.blocked:
+        raise RecipeError(f"`{recipe.name}` is not built here: {recipe.blocked}",
+                          package=recipe.name, step=step)
 
 
 def require_kind(recipe: Recipe, *kinds: Kind) -> None:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from ..errors import CheckError, RecipeError, WasixError
+from ..errors import CheckError, WasixError
 from ..pipelines.common import Engine
 from ..recipe import Kind
 from ..run import console
 from ..testing import TestResult, run_test, table
-from .build import require_kind
+from .build import require_buildable, require_kind
 
 
 def test_one(engine: Engine, name: str, *kinds: Kind) -> TestResult:
     """Run one package's test; print its output and a result line; raise if it failed."""
     recipe = engine.registry.get(name)
     require_kind(recipe, *kinds)
-    if recipe.blocked:
-        raise RecipeError(f"`{name}` is not built here: {recipe.blocked}", package=name,
-                          step="test")
+    require_buildable(recipe, step="test")
     result = run_test(engine, name)
     if result.output:
         console(result.output.rstrip())
