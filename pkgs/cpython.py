@@ -53,7 +53,7 @@ def stdlib_zip(lib: Path, sysconfigdata: Path, out: Path) -> None:
     catalog_version="feat/dl@e3245fc",
     version_note="built from the official 3.13.15 release (the catalog's wasix-org fork "
     "branch is not obtainable); dlopen, threads and the wasix platform tag come from "
-    "configure answers and one patch",
+    "configure answers and our patches (patches/cpython-*.patch)",
 )
 def cpython(b: LibBuild) -> None:
     site = b.write("config.site", CONFIG_SITE)

@@ -2,8 +2,10 @@
 
 import bz2
 import ctypes
+import gc
 import lzma
 import mmap
+import operator
 import socket
 import sqlite3
 import sys
@@ -48,4 +50,13 @@ print("mmap: anonymous map")
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 print("socket:", s.family.name, s.type.name)
 s.close()
+# a reference cycle through operator.methodcaller: the collector calls its tp_clear, whose
+# signature must match the slot's (WebAssembly traps on a mismatched indirect call)
+gc.collect()
+held = {}  # a dict joins the collector's list only when it first holds a tracked object,
+caller = operator.methodcaller("get", held)
+held["caller"] = caller  # so here, after the methodcaller: its tp_clear runs first
+del held, caller
+print("gc: collected a cycle through operator.methodcaller,", gc.collect(), "objects")
+
 print("cpython test OK")
