@@ -35,7 +35,7 @@ from .run import Log, run
 from .fsutil import sha256_file
 from .wheels import WheelInfo, inspect_wheel
 
-__all__ = ["IndexSummary", "LIBRARY_SUFFIX", "MARKER", "generate_index"]
+__all__ = ["IndexSummary", "LIBRARY_SUFFIX", "MARKER", "PACKAGES_DIR", "generate_index"]
 
 #: Library tarballs built next to the wheels; kept in artifacts/ but not published here.
 LIBRARY_SUFFIX = ".tar.xz"

@@ -153,6 +153,11 @@ class Layout:
         return self.cache_dir / "wasmer"
 
     @property
+    def target_pip(self) -> Path:
+        """pip unpacked for the target interpreter, one folder per pinned wheel."""
+        return self.cache_dir / "pip"
+
+    @property
     def host_tools(self) -> Path:
         """Virtual environments of host tools (zig, cmake, ninja, meson, wasmer-sdk)."""
         return self.cache_dir / "host"

@@ -17,6 +17,7 @@ import os
 import sys
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,13 +106,20 @@ def _candidate(pkg: DistributionPackage) -> Candidate:
 
 def find_sdist(project: str, version: str, sources: PipSources, log: Log) -> list[Candidate]:
     """Every place the configured indexes and find-links offer ``project==version``'s sdist."""
+    return find_files(project, lambda f: sdist_matches(f, project, version), sources, log)
+
+
+def find_files(project: str, matches: Callable[[str], bool], sources: PipSources,
+               log: Log) -> list[Candidate]:
+    """Every file of ``project`` whose name ``matches``, on the configured indexes and
+    find-links."""
     found: list[Candidate] = []
     for folder in sources.find_links:
         path = Path(urllib.request.url2pathname(urllib.parse.urlparse(folder).path)) \
             if folder.startswith("file:") else Path(folder)
         if path.is_dir():
             found += [Candidate(path.joinpath(f.name).as_uri(), f.name, None)
-                      for f in sorted(path.iterdir()) if sdist_matches(f.name, project, version)]
+                      for f in sorted(path.iterdir()) if matches(f.name)]
     for index in sources.index_urls:
         page_url = index.rstrip("/") + "/" + canonicalize_name(project) + "/"
         try:
@@ -119,8 +127,7 @@ def find_sdist(project: str, version: str, sources: PipSources, log: Log) -> lis
         except (OSError, ValueError) as exc:
             log.write(f"index {page_url}: {exc}")
             continue
-        found += [_candidate(p) for p in page.packages
-                  if sdist_matches(p.filename, project, version)]
+        found += [_candidate(p) for p in page.packages if matches(p.filename)]
     return found
 
 

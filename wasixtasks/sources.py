@@ -194,7 +194,27 @@ def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Fetched:
         raise SourceError(f"no sdist of {source.project}=={version} on pip's configured indexes",
                           package=log.package, step=log.step, log=log.path,
                           hint="Check `pip config list`, or put the sdist into a mirror folder.")
-    offers.sort(key=lambda c: c.sha256 != source.sha256)  # the file the index says is ours first
+    return Fetched(_download_offer(offers, source.sha256, cfg, log), "pip's index")
+
+
+def fetch_pypi_file(project: str, filename: str, sha256: str, cfg: Config, log: Log) -> Path:
+    """The verified file ``filename`` of ``project`` (a pinned wheel of a tool): the download
+    cache, else pip's configured indexes."""
+    cached = _cached(cfg, sha256, log)
+    if cached is not None:
+        return cached
+    offers = pyindex.find_files(project, lambda f: f == filename, pyindex.pip_sources(log), log)
+    if not offers:
+        raise SourceError(f"no {filename} on pip's configured indexes", package=log.package,
+                          step=log.step, log=log.path,
+                          hint="Check `pip config list` (pip's indexes must be reachable once).")
+    return _download_offer(offers, sha256, cfg, log)
+
+
+def _download_offer(offers: list[pyindex.Candidate], sha256: str, cfg: Config,
+                    log: Log) -> Path:
+    """The first offer whose download has ``sha256``, stored in the download cache."""
+    offers.sort(key=lambda c: c.sha256 != sha256)  # the file the index says is ours first
     last: SourceError | None = None
     for offer in offers:
         tmp = cfg.layout.downloads / f".{offer.filename}.{os.getpid()}.partial"
@@ -203,8 +223,7 @@ def fetch_sdist(source: Sdist, version: str, cfg: Config, log: Log) -> Fetched:
         log.write(f"url: {offer.url}")
         try:
             pyindex.download(offer.url, tmp)
-            return Fetched(_store(cfg, tmp, source.sha256, offer.filename, offer.filename, log),
-                           "pip's index")
+            return _store(cfg, tmp, sha256, offer.filename, offer.filename, log)
         except ChecksumError as exc:
             last = exc
         except (OSError, ValueError) as exc:

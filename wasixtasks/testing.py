@@ -3,28 +3,28 @@ a ``*-broken`` test is expected to fail; a skipped test says why).
 
 - Libraries (and the toolchain): a C or C++ program compiled against the installed library
   with its pkg-config flags, run as a WASIX main module.
-- Wheels: the wheel and the wheels it requires (from artifacts/) are installed into a
-  site-packages that is mapped into the sandbox at ``/usr/local/lib/python3.X/site-packages``
-  and the package's script runs with the WASIX CPython (``PYTHONHOME=/usr/local``, the
-  standard library as ``/usr/local/lib/python3XY.zip``).
+- Wheels: installed as a user of the index installs them: pip (``wasixtasks.targetpip``)
+  runs inside the WASIX CPython under Wasmer and installs the package's version from the
+  generated index (``dist/``, published first when it does not hold exactly the wheels of
+  artifacts/), then the package's script runs in that interpreter (``PYTHONHOME=/usr/local``,
+  the standard library as ``/usr/local/lib/python3XY.zip``).
 """
 
 from __future__ import annotations
 
-import email.parser
 import re
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from .errors import RecipeError, ToolchainError, WasixError
 from .fsutil import fresh_dir
 from .pipelines.common import Engine
 from .pipelines.stamps import require_stamped, stamped_artifacts
+from .publish import current_index
+from .index import PACKAGES_DIR
 from .recipe import Kind, Recipe, Test
 from .run import Log, run
 from .symbols import check_symbols
@@ -32,6 +32,7 @@ from .sysroot import install_one, library_closure, require_artifact
 from .toolchain.env import build_env
 from .toolchain.model import TargetPython
 from .toolchain.runtime import RunResult, map_tree, run_wasm
+from .targetpip import PIP_VERSION, target_pip
 from .wheels import install_wheel
 
 CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".C")
@@ -160,32 +161,6 @@ def test_library(engine: Engine, name: str) -> TestResult:
     return _judge(recipe, test, result, log, started, python=False)
 
 
-def _required_wheels(engine: Engine, wheel: Path, seen: dict[str, Path],
-                     markers: dict[str, str]) -> None:
-    """``wheel`` and the wheels of artifacts/ it requires (Requires-Dist, judged with the
-    target's ``markers``), recursively."""
-    project = canonicalize_name(wheel.name.split("-", 1)[0])
-    if project in seen:
-        return
-    require_stamped(engine.cfg, wheel, step="test")
-    seen[project] = wheel
-    with zipfile.ZipFile(wheel) as zf:
-        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
-        headers = email.parser.BytesParser().parsebytes(zf.read(meta), headersonly=True)
-    available = {canonicalize_name(w.name.split("-", 1)[0]): w
-                 for w in engine.cfg.artifacts_dir.glob("*.whl")}
-    for line in headers.get_all("Requires-Dist") or []:
-        try:
-            req = Requirement(line)
-        except InvalidRequirement:
-            continue
-        if req.marker is not None and not req.marker.evaluate(markers):
-            continue
-        dep = available.get(canonicalize_name(req.name))
-        if dep is not None:
-            _required_wheels(engine, dep, seen, markers)
-
-
 def _wheel_of(engine: Engine, recipe: Recipe) -> Path:
     project = canonicalize_name(recipe.project)
     found = [w for w in sorted(engine.cfg.artifacts_dir.glob("*.whl"))
@@ -230,19 +205,62 @@ def test_python(engine: Engine, name: str) -> TestResult:
     return _run_python(engine, recipe, test, py, site, log, started)
 
 
+#: the sandbox's view of the generated index and of pip
+INDEX_GUEST = "/index"
+PIP_GUEST = "/opt/target-pip"
+INSTALL_THEN_TEST = Path(__file__).parent / "resources" / "install-then-test.py"
+#: pip's line naming what it installed
+INSTALLED = re.compile(r"^Successfully installed (.+)$", re.M)
+
+
 def test_wheel(engine: Engine, name: str) -> TestResult:
-    """Install the wheel (and the wheels it needs) and run its test script under Wasmer."""
-    recipe, test, log, started = _begin(engine, name, "install")
+    """pip-install the package from the generated index inside the WASIX CPython, then run
+    its test script there, under Wasmer."""
+    recipe, test, log, started = _begin(engine, name, "index")
     py = _target_python(engine, name)
-    paths = engine.cfg.layout.package(name)
-    wheels: dict[str, Path] = {}
-    cpython = [r.version for r in engine.registry if r.provides_python]
-    markers = py.marker_environment(cpython[0] if cpython else None)
-    _required_wheels(engine, _wheel_of(engine, recipe), wheels, markers)
-    site = fresh_dir(paths.test) / "site-packages"
-    for wheel in wheels.values():
-        install_wheel(wheel, site, log=log)
-    return _run_python(engine, recipe, test, py, site, log, started)
+    wheel = _wheel_of(engine, recipe)
+    require_stamped(engine.cfg, wheel, step="test")
+    dist, published = current_index(engine.cfg)
+    if published is not None:
+        log.info(f"published {dist} again first ({published.files} wheels): it did not hold "
+                 "exactly the wheels of artifacts/")
+    pip = target_pip(engine.cfg, log)
+    requirement = f"{recipe.project}=={wheel.name.split('-')[1]}"
+    log.enter("install")
+    log.info(f"pip {PIP_VERSION} in the target CPython: pip install {requirement} "
+             f"--index-url file://{INDEX_GUEST}/simple (the sandbox's view of {dist})")
+    site = fresh_dir(engine.cfg.layout.package(name).test) / "site-packages"
+    site.mkdir()
+    assert py.python_wasm is not None
+    result = run_wasm(
+        py.python_wasm,
+        ["install-then-test.py", f"{PIP_GUEST}", f"file://{INDEX_GUEST}/simple", requirement,
+         "test.py"],
+        files={**python_files(py, site), **map_tree(pip / "pip", f"{PIP_GUEST}/pip"),
+               **map_tree(dist, INDEX_GUEST)},
+        workspace={"install-then-test.py": INSTALL_THEN_TEST,
+                   "test.py": recipe.file.parent / test.program},
+        # plain tracebacks: the failure line quotes one
+        env={"PYTHONHOME": "/usr/local", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/workspace",
+             "PYTHON_COLORS": "0"},
+        network=test.network, timeout=900, cache_dir=engine.cfg.layout.wasmer_cache)
+    installed = INSTALLED.search(result.stdout)
+    if installed is not None:
+        log.info(f"pip installed {installed.group(1)} from the index")
+    explain = None
+    if result.reason == "trap" and installed is not None:
+        # what pip installed, unpacked here too, to name the module a missing symbol breaks
+        for wheel_file in _published_wheels(dist, installed.group(1).split()):
+            install_wheel(wheel_file, site, log=log)
+        explain = _missing_symbol(result, py, site)
+    return _judge(recipe, test, result, log, started, python=True, explain=explain)
+
+
+def _published_wheels(dist: Path, installed: list[str]) -> list[Path]:
+    """The wheels of the index pip reported as ``name-version`` (names normalized)."""
+    wanted = {(canonicalize_name(n), v) for n, _, v in (i.rpartition("-") for i in installed)}
+    return [w for w in sorted((dist / PACKAGES_DIR).glob("*.whl"))
+            if (canonicalize_name(w.name.split("-")[0]), w.name.split("-")[1]) in wanted]
 
 
 def run_test(engine: Engine, name: str) -> TestResult:

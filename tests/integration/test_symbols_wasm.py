@@ -280,12 +280,14 @@ def test_test_wheel_fails_in_one_line(sandbox: Sandbox) -> None:
         f"error: [{MISSING_DEMO.project} test] test failed: ImportError: "
         f"{MISSING_DEMO.package}._core ({MISSING_DEMO.member}): undefined symbol {MISSING} "
         f"(Wasmer's dynamic linker aborted the import instead of raising it) (log: {log})")
-    # the loader's own words are in the log; nothing of the script ran
+    # the loader's own words are in the log; pip installed the wheel from the index, then
+    # nothing of the script ran
     text = log.read_text()
     assert f"exit {TRAP_EXIT} (trap)" in text
     assert f"Dynamically-linked symbol not found or has bad type: {MISSING}" in text
+    assert re.search(rf"^Successfully installed {MISSING_DEMO.project}-", text, re.M | re.I)
     assert textwrap.dedent("""\
-        --- stdout ---
+        --- test.py ---
 
         --- stderr ---
         """) in text

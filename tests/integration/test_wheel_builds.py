@@ -210,15 +210,22 @@ def test_package_test_passes_under_wasmer(builds: Builds, recipe: str) -> None:
     exp = PACKAGES[recipe]
     result = ok(invoke(builds.root, "test.wheel", recipe))
     lines = result.output.splitlines()
-    # the wheel was installed into the site-packages mapped into the sandbox ...
-    assert lines[0].startswith(f"[{recipe}] installed {exp.wheel} into "
-                               f"{builds.root / 'pkgs' / (recipe + '.test') / 'site-packages'}")
-    # ... and the test script printed these from inside Wasmer, the C extension loaded
+    # pip, running inside the WASIX CPython, installed the wheel from the published index
+    # (dist/ published first: it held exactly artifacts/' wheels afterwards) ...
+    assert "Looking in indexes: file:///index/simple" in lines, result.output
+    installed = re.compile(rf"^Successfully installed {exp.project}-{exp.version}$", re.I)
+    assert any(installed.match(line) for line in lines), result.output
+    published = builds.root / "dist" / "packages" / exp.wheel
+    assert published.read_bytes() == (builds.artifacts / exp.wheel).read_bytes()
+    # ... and the test script printed these from inside Wasmer, the C extension loaded from
+    # where pip put it
     for line in exp.test_lines:
         assert line in lines, result.output
     log = builds.root / "pkgs" / f"{recipe}.test.log"
     assert result.last_line == f"[{recipe}] test passed: {exp.test_lines[-1]} (log: {log})"
-    assert "exit 0 (exited)" in log.read_text()
+    text = log.read_text()
+    assert "exit 0 (exited)" in text
+    assert re.search(rf"pip installed {exp.project}-{exp.version} from the index", text, re.I)
 
 
 def test_check_shared_libs_passes_on_the_artifacts(builds: Builds) -> None:

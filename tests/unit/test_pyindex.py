@@ -233,3 +233,71 @@ def test_fetch_sdist_missing_version_is_a_clear_error(tmp_path: Path, monkeypatc
     with pytest.raises(SourceError, match=r"no sdist of demo-pkg==2\.0") as info:
         sources.fetch_sdist(Sdist("demo-pkg", sha256=sha), "2.0", cfg, log)
     assert info.value.hint is not None and "pip config list" in info.value.hint
+
+
+# --------------------------------------------------------------------------- fetch_pypi_file
+
+
+def _file_index_of(tmp_path: Path, project: str, files: dict[str, bytes]) -> PipSources:
+    page = tmp_path / "index" / project
+    page.mkdir(parents=True)
+    (tmp_path / "files").mkdir(exist_ok=True)
+    links = []
+    for name, content in files.items():
+        (tmp_path / "files" / name).write_bytes(content)
+        links.append(f'<a href="../../files/{name}#sha256={hashlib.sha256(content).hexdigest()}">'
+                     f'{name}</a>')
+    (page / "index.html").write_text("\n".join(links))
+    return PipSources(((tmp_path / "index").as_uri(),), ())
+
+
+def test_fetch_pypi_file_takes_exactly_the_named_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      cfg: Config, log: Log) -> None:
+    wheel = b"the pinned wheel"
+    src = _file_index_of(tmp_path, "tool", {"tool-1.0.tar.gz": b"sdist",
+                                            "tool-1.0-py3-none-any.whl": wheel,
+                                            "tool-1.1-py3-none-any.whl": b"newer"})
+    monkeypatch.setattr(pyindex, "pip_sources", lambda log: src)
+    sha = hashlib.sha256(wheel).hexdigest()
+    got = sources.fetch_pypi_file("tool", "tool-1.0-py3-none-any.whl", sha, cfg, log)
+    assert got == cfg.layout.downloads / sha / "tool-1.0-py3-none-any.whl"
+    assert got.read_bytes() == wheel
+    monkeypatch.setattr(pyindex, "pip_sources", lambda log: pytest.fail("index asked again"))
+    assert sources.fetch_pypi_file("tool", "tool-1.0-py3-none-any.whl", sha, cfg, log) == got
+
+
+def test_fetch_pypi_file_refuses_other_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             cfg: Config, log: Log) -> None:
+    src = _file_index_of(tmp_path, "tool", {"tool-1.0-py3-none-any.whl": b"changed"})
+    monkeypatch.setattr(pyindex, "pip_sources", lambda log: src)
+    with pytest.raises(ChecksumError, match="sha256 mismatch"):
+        sources.fetch_pypi_file("tool", "tool-1.0-py3-none-any.whl", "0" * 64, cfg, log)
+    with pytest.raises(SourceError, match="no tool-2.0-py3-none-any.whl"):
+        sources.fetch_pypi_file("tool", "tool-2.0-py3-none-any.whl", "0" * 64, cfg, log)
+    assert not any(p.is_file() for p in cfg.layout.downloads.rglob("*"))
+
+
+def test_target_pip_is_unpacked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     cfg: Config, log: Log) -> None:
+    import io
+    import zipfile
+
+    from wasixtasks import targetpip
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("pip/__init__.py", "__version__ = 'test'\n")
+        zf.writestr("pip-0.0.dist-info/METADATA", "Name: pip\n")
+    data = buf.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    src = _file_index_of(tmp_path, "pip", {"pip-0.0-py3-none-any.whl": data})
+    monkeypatch.setattr(pyindex, "pip_sources", lambda log: src)
+    monkeypatch.setattr(targetpip, "PIP_WHEEL", "pip-0.0-py3-none-any.whl")
+    monkeypatch.setattr(targetpip, "PIP_SHA256", sha)
+    home = targetpip.target_pip(cfg, log)
+    assert (home / "pip" / "__init__.py").read_text() == "__version__ = 'test'\n"
+    assert home.parent == cfg.layout.target_pip
+    monkeypatch.setattr(pyindex, "pip_sources", lambda log: pytest.fail("fetched again"))
+    assert targetpip.target_pip(cfg, log) == home
+    assert [p.name for p in cfg.layout.target_pip.iterdir() if not p.name.startswith(".")] == [
+        home.name]

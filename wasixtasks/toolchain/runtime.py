@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import default_cache_dir
 from ..run import IsolatedCrash, run_isolated
 
 #: A mapped file: the host file, or its bytes.
@@ -121,9 +122,11 @@ def run_wasm(
     timeout: float = 600.0,
     cache_dir: Path | None = None,
 ) -> RunResult:
-    """Run ``module`` (argv[0] is its name) in a fresh Wasmer sandbox."""
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+    """Run ``module`` (argv[0] is its name) in a fresh Wasmer sandbox. Compiled modules are
+    kept in ``cache_dir`` (default: ``wasmer/`` of the cache folder; never the current one)."""
+    if cache_dir is None:
+        cache_dir = default_cache_dir() / "wasmer"
+    cache_dir.mkdir(parents=True, exist_ok=True)
     job: _Job = (module, [*args], dict(files or {}), dict(workspace or {}), dict(env or {}),
                  network, timeout, cache_dir)
     start = time.monotonic()
