@@ -92,14 +92,16 @@ def e2e(session: nox.Session) -> None:
 @nox.session
 def catalog(session: nox.Session) -> None:
     """The whole catalog: every recipe built (-j 2 --keep-going), every package's test run
-    under Wasmer (the results table), the shared-library and symbol checks over artifacts/.
+    under Wasmer (the results table, wheels pip-installed from the published index), the
+    shared-library, symbol and SBOM checks over artifacts/.
     Every step runs even when one before it failed; the session fails if any did."""
     import nox.command
 
     _setup(session)
     failed = []
     for args in (("build.all", "-j", "2", "--keep-going"), ("test.all",),
-                 ("check.shared-libs", "artifacts/"), ("check.symbols", "artifacts/")):
+                 ("check.shared-libs", "artifacts/"), ("check.symbols", "artifacts/"),
+                 ("check.sbom",)):
         try:
             session.run("invoke", *args)
         except nox.command.CommandFailed:

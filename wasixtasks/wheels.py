@@ -342,7 +342,8 @@ def retag_wheel(
     The file name and ``WHEEL`` get the new tags (``py2.py3`` gives one ``Tag`` line each) and
     the normalized project name; see the module docstring. The copy is written under a
     temporary name, checked with :func:`inspect_wheel` and renamed. The input must pass it too.
-    ``extra`` maps file names to contents added to (or replacing files of) the ``.dist-info``.
+    ``extra`` maps file names to contents added to (or replacing files of) the ``.dist-info``
+    (a name may have one folder, as PEP 770's ``sboms/``).
     ``scrub`` maps build folders to fixed names in text members (see ``archive.scrub_paths``).
     """
     info = inspect_wheel(path)
@@ -380,7 +381,10 @@ def retag_wheel(
 
             added = {f"{new_dist_info}{n}": data for n, data in (extra or {}).items()}
             for name in added:
-                if "/" in name[len(new_dist_info):] or name in (f"{new_dist_info}RECORD",):
+                parts = name[len(new_dist_info):].split("/")
+                # a file of the .dist-info or of one folder in it (PEP 770's sboms/)
+                if (len(parts) > 2 or "" in parts or ".." in parts
+                        or name == f"{new_dist_info}RECORD"):
                     raise _fail(path.name, f"cannot add {name}")
                 members.pop(name, None)
             records = [(Scheme("purelib"), RecordEntry(f"{new_dist_info}RECORD", None, None))]

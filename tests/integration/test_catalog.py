@@ -76,6 +76,15 @@ def test_the_wheels_pass_both_checks(catalog: tuple[Path, Result, Result]) -> No
     assert libs.last_line.endswith("0 with missing libraries")
 
 
+def test_every_native_wheel_has_a_verified_sbom(catalog: tuple[Path, Result, Result]) -> None:
+    root, _, _ = catalog
+    result = invoke(root, "check.sbom")
+    assert result.returncode == 0, result.output
+    assert "numpy-2.3.2-cp313-cp313-wasix_wasm32.whl: SBOM verified: links no catalog library" \
+        in result.output.splitlines(), result.output
+    assert result.last_line.endswith("native wheel(s) checked, 0 SBOM problem(s)")
+
+
 def test_test_all_of_one_kind(catalog: tuple[Path, Result, Result]) -> None:
     root, _, _ = catalog
     result = invoke(root, "test.all", "--kind", "library")

@@ -7,12 +7,12 @@ layers (README, "Development") from the bottom up:
     foundation  errors, fsutil, layout, config
     model       recipe, registry, graph, run
     artifacts   archive, debian, pyindex, sources, patches, sysroot, wasm, wheels, checks,
-                symbols, index
+                symbols, index, targetpip, sbom
     toolchain   toolchain.*, crossenv
     stages      stages.*
     pipelines   pipelines.*
     scheduler   scheduler, jobserver
-    jobs        jobs, testing
+    jobs        jobs, testing, publish
     commands    commands.*
     tasks       tasks.*
 """
@@ -31,12 +31,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("errors", "fsutil", "layout", "config", "locks")),
     ("model", ("recipe", "registry", "graph", "run")),
     ("artifacts", ("archive", "debian", "pyindex", "sources", "patches", "sysroot", "wasm",
-                   "wheels", "checks", "symbols", "index", "wasm_reader", "pins")),
+                   "wheels", "checks", "symbols", "index", "wasm_reader", "pins", "targetpip",
+                   "sbom")),
     ("toolchain", ("toolchain", "crossenv")),
     ("stages", ("stages",)),
     ("pipelines", ("pipelines",)),
     ("scheduler", ("scheduler", "jobserver")),
-    ("jobs", ("jobs", "testing", "progress")),
+    ("jobs", ("jobs", "testing", "progress", "publish")),
     ("commands", ("commands",)),
     ("tasks", ("tasks",)),
 ]

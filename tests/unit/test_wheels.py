@@ -444,11 +444,21 @@ def test_retag_scrubs_build_folders_from_text_members(tmp_path: Path) -> None:
     inspect_wheel(out)  # the RECORD hashes are those of the rewritten members
 
 
-def test_retag_refuses_extra_files_outside_dist_info(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["../x.json", "a/b/x.json", "/x.json", "sub//x", "RECORD"])
+def test_retag_refuses_extra_files_outside_dist_info(tmp_path: Path, name: str) -> None:
     src = make_wheel(tmp_path / "in")
     with pytest.raises(WheelError, match="cannot add"):
         retag_wheel(src, python_tag="cp313", abi_tag="cp313", platform_tag="wasix_wasm32",
-                    dest_dir=tmp_path / "out", extra={"sub/x.json": b""})
+                    dest_dir=tmp_path / "out", extra={name: b""})
+
+
+def test_retag_adds_a_file_in_one_dist_info_folder(tmp_path: Path) -> None:
+    """PEP 770's sboms/ folder of the .dist-info"""
+    src = make_wheel(tmp_path / "in")
+    out = retag_wheel(src, python_tag="cp313", abi_tag="cp313", platform_tag="wasix_wasm32",
+                      dest_dir=tmp_path / "out", extra={"sboms/x.cdx.json": b"{}"})
+    assert read_members(out)["demo_pkg-1.0.dist-info/sboms/x.cdx.json"] == b"{}"
+    inspect_wheel(out)
 
 
 def test_retag_compressed_tag_set(tmp_path: Path) -> None:

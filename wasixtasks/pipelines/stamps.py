@@ -43,7 +43,8 @@ KIND_LOGIC: dict[Kind, tuple[str, ...]] = {
     Kind.TOOLCHAIN: _COMMON + ("wasixtasks.pipelines.library", "wasixtasks.stages.lib",
                                "wasixtasks.toolchain.root", "wasixtasks.toolchain.drivers"),
     Kind.WHEEL: _COMMON + ("wasixtasks.pipelines.wheel", "wasixtasks.stages.wheel",
-                           "wasixtasks.wheels", "wasixtasks.crossenv", "wasixtasks.checks"),
+                           "wasixtasks.wheels", "wasixtasks.crossenv", "wasixtasks.checks",
+                           "wasixtasks.sbom"),
 }
 
 _module_hashes: dict[str, str] = {}

@@ -27,6 +27,7 @@ from ..stages.wheel import WheelBuild, WheelContext
 from ..sysroot import assemble
 from ..toolchain.env import build_env, path_map
 from ..toolchain.model import TargetPython
+from ..sbom import SBOM_NAME, libraries_in_sysroot, make_sbom, wheel_needs
 from ..wheels import inspect_wheel, retag_wheel
 from .buildinfo import FILE_NAME, build_info
 from .common import Engine, prepare_tree
@@ -97,8 +98,14 @@ def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path,
             raise fail(problems[0])
         abi = "abi3" if {t.abi for t in info.tags} == {"abi3"} else py.tag
         python_tag, platform = py.tag, ctx.toolchain.platform_tag
+    extra = {FILE_NAME: about} if about else {}
+    if not pure_tags:  # PEP 770: the catalog libraries of the build sysroot it was linked with
+        libraries = libraries_in_sysroot(ctx.sysroot)
+        extra[SBOM_NAME] = make_sbom(info.name, recipe.version, libraries, *wheel_needs(wheels[0]))
+        ctx.log.info(f"SBOM: {len(libraries)} librar{'y' if len(libraries) == 1 else 'ies'}"
+                     + (f" ({', '.join(lib.name for lib in libraries)})" if libraries else ""))
     final = retag_wheel(wheels[0], python_tag=python_tag, abi_tag=abi, platform_tag=platform,
-                        dest_dir=artifacts, extra={FILE_NAME: about} if about else None,
+                        dest_dir=artifacts, extra=extra or None,
                         scrub=path_map(build_dir=ctx.source_dir, sysroot=ctx.sysroot))
     remove_older_wheels(artifacts, final)
     return final

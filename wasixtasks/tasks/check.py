@@ -70,3 +70,19 @@ def symbols(c: Context, path: str, interpreter: str = "", allow: str = "") -> No
                          "exports", step="symbols",
                          hint="Link the library that defines it (statically), bundle the "
                          "shared library that exports it, or fix the extension's sources.")
+
+
+@task(positional=["path"], help={
+    "path": "a folder of wheels or one wheel (default: artifacts/)",
+    "libraries": "the folder of the library tarballs the SBOMs are verified against "
+                 "(default: artifacts/)",
+})
+@reports_errors
+def sbom(c: Context, path: str = "", libraries: str = "") -> None:
+    """Verify every native wheel's SBOM (PEP 770, CycloneDX) against the libraries its build
+    used: versions, source pins and hashes from the library tarballs, linkage from the wheel."""
+    from ..commands.check import check_sboms
+
+    p = Project.load()
+    check_sboms(p.engine, Path(path) if path else p.cfg.artifacts_dir,
+                Path(libraries) if libraries else p.cfg.artifacts_dir)
