@@ -93,7 +93,8 @@ def e2e(session: nox.Session) -> None:
 def catalog(session: nox.Session) -> None:
     """The whole catalog: every recipe built (-j 2 --keep-going), every package's test run
     under Wasmer (the results table, wheels pip-installed from the published index), the
-    shared-library, symbol and SBOM checks over artifacts/.
+    shared-library, symbol and SBOM checks over artifacts/, and every library's bad cases
+    (tests/integration/test_library_bad_cases.py with WASIXTASKS_CATALOG=all).
     Every step runs even when one before it failed; the session fails if any did."""
     import nox.command
 
@@ -106,6 +107,12 @@ def catalog(session: nox.Session) -> None:
             session.run("invoke", *args)
         except nox.command.CommandFailed:
             failed.append("invoke " + " ".join(args))
+    # every library's bad cases (a stale patch, a missing host tool): one line each
+    try:
+        session.run("pytest", "-q", "tests/integration/test_library_bad_cases.py",
+                    env={"WASIXTASKS_CATALOG": "all"})
+    except nox.command.CommandFailed:
+        failed.append("the library bad cases")
     if failed:
         session.error("failed: " + "; ".join(failed))
 
