@@ -51,4 +51,5 @@ def current_index(cfg: Config) -> tuple[Path, IndexSummary | None]:
 
 
 def _lock(cfg: Config) -> Path:
-    return cfg.dist_dir.with_name(f".{cfg.dist_dir.name}.lock")
+    """Held while dist/ is checked or published (next to the package locks)."""
+    return cfg.pkgs_dir / "index.lock"
