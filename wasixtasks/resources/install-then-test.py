@@ -33,6 +33,12 @@ def install(pip_folder: str, index_url: str, requirement: str) -> int:
             "--no-compile", "--only-binary", ":all:", "--index-url", index_url, requirement,
         ])
     finally:
+        # pip 26 watches imports after an install (it advises callers to import first or
+        # run pip in a subprocess): this script imports the installed package on purpose.
+        # Its import blocker leaves sys.meta_path; its audit hook cannot be removed, so the
+        # logger it warns through is switched off
+        sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_ImportBlocker"]
+        logging.getLogger("pip._internal.commands.install").disabled = True
         sys.path.remove(pip_folder)
         for name in [m for m in sys.modules if m == "pip" or m.startswith("pip.")]:
             del sys.modules[name]
