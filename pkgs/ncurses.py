@@ -32,6 +32,9 @@ def ncurses(b: LibBuild) -> None:
         # ncurses needs no other library, and its .pc files would record the package
         # sysroot's -I and -L flags
         "CPPFLAGS=", "LDFLAGS=",
+        # configure picks `ar -curvU` first: U writes each member's real time into the
+        # archives, so two builds differ; without it the archiver writes zero times
+        "cf_cv_ar_flags=-curv",
     )
     # the headers are in include/ncursesw, but curses.h includes <ncursesw/ncurses_dll.h>:
     # Cflags has -I for both. The pipeline's .pc rewrite would turn the literal parent
