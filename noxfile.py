@@ -22,7 +22,8 @@ nox.options.reuse_existing_virtualenvs = True
 ROOT = Path(__file__).resolve().parent
 #: Debian packages of the host tools recipes run (autoreconf for git sources such as libffi).
 HOST_PACKAGES = {"autoreconf": "autoconf", "automake": "automake", "libtoolize": "libtool",
-                 "m4": "m4", "pkg-config": "pkg-config", "make": "make", "tclsh": "tcl"}
+                 "m4": "m4", "pkg-config": "pkg-config", "make": "make", "tclsh": "tcl",
+                 "bison": "bison", "flex": "flex"}
 
 
 def _host_tools(session: nox.Session) -> None:
