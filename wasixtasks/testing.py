@@ -248,9 +248,12 @@ def test_wheel(engine: Engine, name: str) -> TestResult:
     if installed is not None:
         log.info(f"pip installed {installed.group(1)} from the index")
     explain = None
-    if result.reason == "trap" and installed is not None:
-        # what pip installed, unpacked here too, to name the module a missing symbol breaks
-        for wheel_file in _published_wheels(dist, installed.group(1).split()):
+    if result.reason == "trap":
+        # what pip installed, unpacked here too, to name the module a missing symbol breaks;
+        # a trap loses the sandbox's output, pip's list included: then the package's wheel
+        wheels = (_published_wheels(dist, installed.group(1).split()) if installed is not None
+                  else [dist / PACKAGES_DIR / wheel.name])
+        for wheel_file in wheels:
             install_wheel(wheel_file, site, log=log)
         explain = _missing_symbol(result, py, site)
     return _judge(recipe, test, result, log, started, python=True, explain=explain)
