@@ -51,6 +51,13 @@ def openssl(b: LibBuild) -> None:
         env={"CC": "wasix-cc", "CFLAGS": "-O2", "CPPFLAGS": "", "LDFLAGS": ""},
         script="Configure",
     )
+    # wasm-ld records a needed library by the file name it linked: libssl links libcrypto
+    # by its soname's file, not through `-L. -lcrypto` (the unversioned link, removed below)
+    makefile = b.source_dir / "Makefile"
+    text = makefile.read_text()
+    if text.count("-lcrypto  $(LIB_EX_LIBS)") != 1:
+        raise RuntimeError("openssl: libssl's link line changed; update the recipe")
+    makefile.write_text(text.replace("-lcrypto  $(LIB_EX_LIBS)", "libcrypto.so.3 $(LIB_EX_LIBS)"))
     b.make()
     b.make_install(target="install_sw")
     # no unversioned development links: `-lssl` in a PIE main module would take the side
