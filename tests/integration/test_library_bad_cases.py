@@ -36,9 +36,11 @@ ERROR_LINE = re.compile(r"^error: \[(?P<package>[a-z0-9._+-]+) (?P<step>[a-z0-9.
 CI_SET = ["openssl", "libffi", "brotli", "bzip2"]
 
 
+REGISTRY = Registry.load(load_config(REPO))
+
+
 def _libraries() -> list[str]:
-    registry = Registry.load(load_config(REPO))
-    names = [r.name for r in registry if r.kind is Kind.LIBRARY and not r.blocked]
+    names = [r.name for r in REGISTRY if r.kind is Kind.LIBRARY and not r.blocked]
     if os.environ.get("WASIXTASKS_CATALOG") == "all":
         return names
     return [n for n in CI_SET if n in names]
@@ -112,7 +114,7 @@ def _path_without(tool: str, dest: Path) -> str:
 
 def _hidden_tool(name: str) -> tuple[str, str | None] | None:
     """The tool to hide, and the step whose one line must name it (None: any step)."""
-    recipe = Registry.load(load_config(REPO)).get(name)
+    recipe = REGISTRY.get(name)
     if recipe.host_tools:
         return recipe.host_tools[0], "host-tools"
     return None if "b.cmake(" in recipe.file.read_text() else ("make", None)
