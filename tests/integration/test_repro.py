@@ -28,8 +28,9 @@ from tests.helpers.sandbox import Result, clone_project, invoke
 pytestmark = pytest.mark.integration
 
 #: autotools (libpng), plain make (bzip2), a hand-written configure (zlib), CMake (brotli),
-#: a setuptools extension (markupsafe) and a Cython one (msgpack)
-LIBRARIES = ["zlib", "bzip2", "libpng", "brotli"]
+#: ncurses (its configure's archiver flags once wrote member times), a setuptools extension
+#: (markupsafe) and a Cython one (msgpack)
+LIBRARIES = ["zlib", "bzip2", "libpng", "brotli", "ncurses"]
 WHEELS = ["markupsafe", "msgpack-python"]
 EVERYTHING = os.environ.get("WASIXTASKS_REPRO") == "all"
 
