@@ -1,4 +1,5 @@
-"""numpy: meson-python; two source patches teach it about wasm32 outside Emscripten."""
+"""numpy: meson-python; two source patches teach it about wasm32 outside Emscripten, a third
+adds the NUMPY_ONLY_GET_INCLUDE import mode that cross builds of its users need."""
 
 from wasixtasks.recipe import Sdist, Test, wheel
 from wasixtasks.stages import WheelBuild

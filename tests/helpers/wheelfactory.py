@@ -11,7 +11,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 RecordRows = list[list[str]]
@@ -23,10 +23,12 @@ def record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def metadata_text(name: str, version: str, requires_python: str | None = None) -> str:
+def metadata_text(name: str, version: str, requires_python: str | None = None,
+                  requires_dist: Sequence[str] = ()) -> str:
     lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     if requires_python is not None:
         lines.append(f"Requires-Python: {requires_python}")
+    lines += [f"Requires-Dist: {r}" for r in requires_dist]
     lines.append("Summary: a test wheel")
     return "\n".join(lines) + "\n\n"
 
@@ -49,6 +51,7 @@ def make_wheel(
     modes: Mapping[str, int] | None = None,
     date_time: tuple[int, int, int, int, int, int] = (2020, 2, 2, 12, 0, 0),
     filename: str | None = None,
+    requires_dist: Sequence[str] = (),
 ) -> Path:
     """Write ``<name>-<version>-<tag>.whl`` into ``dest_dir`` and return its path.
 
@@ -71,7 +74,7 @@ def make_wheel(
     ]
     members: dict[str, bytes] = dict(files)
     members[f"{dist_info}/METADATA"] = metadata_text(
-        metadata_name or name, metadata_version or version, requires_python
+        metadata_name or name, metadata_version or version, requires_python, requires_dist
     ).encode()
     members[f"{dist_info}/WHEEL"] = ("\n".join(wheel) + "\n").encode()
     for extra_name, data in (extra_dist_info or {}).items():

@@ -9,6 +9,10 @@ artifact cache; numpy is built here the first time (a few minutes on 2 cores).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -64,6 +68,29 @@ def test_numpy_test_runs_its_c_extensions_in_wasmer(catalog: tuple[Path, Result,
                  "linalg: solve and eigvals", "fft: peak at bin 5", "random: normal",
                  "numpy test OK"):
         assert line in result.output, result.output
+
+
+def test_numpy_only_get_include_mode_works_on_the_build_machine(
+        catalog: tuple[Path, Result, Result], tmp_path: Path) -> None:
+    """Packages cross-built against numpy (pandas, matplotlib) import the wasm32 numpy on the
+    build machine for its headers: in that mode nothing but get_include() may load."""
+    root, _, _ = catalog
+    wheel = root / "artifacts" / "numpy-2.3.2-cp313-cp313-wasix_wasm32.whl"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(tmp_path)
+    probe = ("import sys, numpy; print(numpy.get_include()); "
+             "print(sorted(m for m in sys.modules if m.startswith('numpy.')))")
+    env = {**os.environ, "NUMPY_ONLY_GET_INCLUDE": "1", "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert Path(out[0]) == tmp_path / "numpy" / "_core" / "include"
+    assert (Path(out[0]) / "numpy" / "arrayobject.h").is_file()
+    assert "numpy._core" not in out[1], out  # no extension module was touched
+    # without the variable the import really tries to load the wasm32 modules, and fails
+    env.pop("NUMPY_ONLY_GET_INCLUDE")
+    plain = subprocess.run([sys.executable, "-c", "import numpy"], env=env, cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert plain.returncode != 0 and "numpy" in plain.stderr
 
 
 def test_the_wheels_pass_both_checks(catalog: tuple[Path, Result, Result]) -> None:

@@ -13,17 +13,19 @@ from wasixtasks.config import Config
 from wasixtasks.errors import WasixError
 from wasixtasks.index import PACKAGES_DIR
 from wasixtasks.pipelines.stamps import make_stamp, write_stamp
-from wasixtasks.publish import current_index, index_is_current, publish_index
+from wasixtasks.publish import current_index, index_is_current, publish_index, resolve_from_index
 
 pytestmark = pytest.mark.integration
 
 TAG = "cp313-cp313-wasix_wasm32"
 
 
-def built_wheel(cfg: Config, name: str, version: str, payload: bytes = b"x = 1\n") -> Path:
+def built_wheel(cfg: Config, name: str, version: str, payload: bytes = b"x = 1\n", *,
+                tag: str = TAG, requires: tuple[str, ...] = ()) -> Path:
     """A wheel in artifacts/ with the stamp a successful build writes."""
-    wheel = make_wheel(cfg.artifacts_dir, name=name, version=version, tag=TAG,
-                       files={f"{name}/__init__.py": payload}, requires_python=">=3.13")
+    wheel = make_wheel(cfg.artifacts_dir, name=name, version=version, tag=tag,
+                       files={f"{name}/__init__.py": payload}, requires_python=">=3.13",
+                       requires_dist=requires)
     write_stamp(cfg.layout.package(name).stamp, make_stamp(cfg, "i" * 64, wheel, []))
     return wheel
 
@@ -80,3 +82,29 @@ def test_a_wheel_test_publishes_despite_an_unvouched_library(cfg: Config) -> Non
         publish_index(cfg)
     _, published = current_index(cfg)
     assert published is not None and published.files == 1
+
+
+def test_resolve_takes_a_package_and_its_dependencies_from_the_index_alone(cfg: Config) -> None:
+    """`invoke index.resolve`: pip download --isolated for the target, dependencies included,
+    native wheels by the target's tags and pure ones by py3-none-any."""
+    built_wheel(cfg, "app", "1.0", requires=("libnative>=2", "purehelper"))
+    built_wheel(cfg, "libnative", "2.1")
+    built_wheel(cfg, "purehelper", "0.3", tag="py3-none-any")
+    built_wheel(cfg, "unrelated", "1.0")
+    publish_index(cfg)
+    res = resolve_from_index(cfg, ["app"], platform="wasix_wasm32", python_version="3.13")
+    assert res.files == (f"app-1.0-{TAG}.whl", f"libnative-2.1-{TAG}.whl",
+                         "purehelper-0.3-py3-none-any.whl")
+    # another platform's pip finds nothing native here: one line naming the step and log
+    with pytest.raises(WasixError) as err:
+        resolve_from_index(cfg, ["app"], platform="manylinux2014_x86_64", python_version="3.13")
+    line = err.value.one_line()
+    assert line.startswith("error: [index resolve]") and "app" in line and "index.log" in line, line
+
+
+def test_resolve_fails_when_a_dependency_is_missing(cfg: Config) -> None:
+    built_wheel(cfg, "app", "1.0", requires=("notbuilt",))
+    publish_index(cfg)
+    with pytest.raises(WasixError) as err:
+        resolve_from_index(cfg, ["app"], platform="wasix_wasm32", python_version="3.13")
+    assert "notbuilt" in err.value.one_line(), err.value.one_line()
