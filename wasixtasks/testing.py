@@ -250,7 +250,7 @@ def test_wheel(engine: Engine, name: str) -> TestResult:
     explain = None
     if result.reason == "trap":
         # what pip installed, unpacked here too, to name the module a missing symbol breaks;
-        # a trap loses the sandbox's output, pip's list included: then the package's wheel
+        # a trap during the install itself leaves no list: then the package's own wheel
         wheels = (_published_wheels(dist, installed.group(1).split()) if installed is not None
                   else [dist / PACKAGES_DIR / wheel.name])
         for wheel_file in wheels:

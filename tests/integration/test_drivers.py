@@ -197,8 +197,9 @@ def functype(params: int, results: int) -> bytes:
 MESSAGE = b"hello from wasm\n"
 
 
-def hello_module() -> bytes:
-    """A WASI command: writes MESSAGE to stdout, then exits with its argument count."""
+def hello_module(*, trap: bool = False) -> bytes:
+    """A WASI command: writes MESSAGE to stdout, then exits with its argument count (or, with
+    ``trap``, hits ``unreachable``)."""
     wasi = "wasi_snapshot_preview1"
     types = section(1, vec([functype(4, 1), functype(2, 1), functype(1, 0), functype(0, 0)]))
     imports = section(2, vec([imp(wasi, "fd_write", b"\x00" + uleb(0)),
@@ -212,7 +213,7 @@ def hello_module() -> bytes:
         i32(0) + i32(64) + store + i32(4) + i32(len(MESSAGE)) + store  # iovec at 0
         + i32(1) + i32(0) + i32(1) + i32(100) + b"\x10\x00\x1a"  # fd_write(1, iov, 1, &n)
         + i32(200) + i32(204) + b"\x10\x01\x1a"  # args_sizes_get(&argc, &size)
-        + i32(200) + load + b"\x10\x02"  # proc_exit(argc)
+        + (b"\x00" if trap else i32(200) + load + b"\x10\x02")  # unreachable / proc_exit(argc)
         + b"\x0b"
     )
     fn = vec([]) + body
@@ -246,6 +247,14 @@ def test_run_wasm_reports_a_trap(tmp_path: Path) -> None:
     assert (result.reason, result.exit_code) == ("trap", TRAP_EXIT)
     assert "unreachable" in result.stderr
     assert not result.ok
+
+
+def test_run_wasm_keeps_what_a_trapping_program_wrote(tmp_path: Path) -> None:
+    (tmp_path / "late-trap.wasm").write_bytes(hello_module(trap=True))
+    result = run_wasm(tmp_path / "late-trap.wasm", cache_dir=tmp_path / "cache")
+    assert (result.reason, result.exit_code) == ("trap", TRAP_EXIT)
+    assert result.stdout.encode() == MESSAGE, result
+    assert "unreachable" in result.stderr
 
 
 def test_a_response_file_naming_a_shared_looking_file_links_a_main_module(

@@ -19,10 +19,11 @@ CROSSCOMPILING_EMULATOR); it maps the current folder to ``/workspace``.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,14 +88,29 @@ async def _run(module: Path, args: Sequence[str], files: Mapping[str, Content],
             env=dict(env), network="host" if network else "disabled",
         )
         async with sandbox:
+            # spawned and drained as it runs: what a program wrote before it trapped is kept
+            # (run() would return nothing but the error)
+            proc = await sandbox.command(package, list(args), cwd="/workspace").spawn(
+                timeout=timeout)
+            stdout: list[bytes] = []
+            stderr: list[bytes] = []
             try:
-                out = await sandbox.command(package, list(args), cwd="/workspace").run(
-                    check=False, timeout=timeout)
+                await asyncio.gather(_drain(proc.stdout, stdout), _drain(proc.stderr, stderr))
+                out = await proc.wait(check=False)
             except WasmerError as exc:  # an exception escaping _start, a trap
-                return RunResult(TRAP_EXIT, "trap", "", f"{exc.code}: {exc}",
-                                 time.monotonic() - start)
-    return RunResult(out.exit_code, out.reason.value, out.stdout.text(errors="replace"),
-                     out.stderr.text(errors="replace"), time.monotonic() - start)
+                text = b"".join(stderr).decode(errors="replace")
+                return RunResult(TRAP_EXIT, "trap", b"".join(stdout).decode(errors="replace"),
+                                 f"{text}{exc.code}: {exc}", time.monotonic() - start)
+    return RunResult(out.exit_code, out.reason.value, b"".join(stdout).decode(errors="replace"),
+                     b"".join(stderr).decode(errors="replace"), time.monotonic() - start)
+
+
+async def _drain(stream: AsyncIterable[bytes] | None, into: list[bytes]) -> None:
+    """Collect a pipe's chunks until it closes (a trap closes it too)."""
+    if stream is None:
+        return
+    async for chunk in stream:
+        into.append(chunk)
 
 
 _Job = tuple[Path, list[str], dict[str, Content], dict[str, Content], dict[str, str], bool,
@@ -103,8 +119,6 @@ _Job = tuple[Path, list[str], dict[str, Content], dict[str, Content], dict[str, 
 
 def _in_child(job: _Job) -> RunResult:
     """What the child interpreter runs (see the module docstring)."""
-    import asyncio
-
     try:
         return asyncio.run(_run(*job))
     except Exception as exc:  # the runtime failed to start: a result, not a hang
