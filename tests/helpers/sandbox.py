@@ -1,6 +1,7 @@
 """A throw-away copy of this project for integration tests and benchmarks.
 
-The copy has all the real recipes, package tests and patches but its own pkgs/ work folders,
+The copy has the real recipes (all of them, or the closure of a chosen few), package tests and
+patches but its own pkgs/ work folders,
 artifacts/ and dist/, so tests never touch a developer's builds. It shares the cache folder
 of the environment running the tests (downloads, Debian sources, toolchain roots, the
 artifact cache) and the configured mirror folders, so a toolchain that ``invoke
@@ -10,13 +11,18 @@ toolchain.setup`` built once is restored, not rebuilt, in every sandbox.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from wasixtasks.config import load_config
+from wasixtasks.graph import Graph
+from wasixtasks.recipe import Kind
+from wasixtasks.registry import Registry
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,16 +38,34 @@ def shared_settings(repo: Path = REPO) -> list[str]:
     return [f"cache-dir = {_toml(str(cfg.cache_dir))}", f"mirror = [{mirrors}]"]
 
 
-def clone_project(dest: Path, *, repo: Path = REPO, extra: list[str] | None = None) -> Path:
+def recipe_closure(names: Iterable[str], repo: Path = REPO) -> dict[str, Path]:
+    """Name -> file of ``names``, of everything they depend on, and of the toolchain packages
+    and the target CPython (with their dependencies), which every build needs."""
+    registry = Registry.load(load_config(repo))
+    base = [r.name for r in registry if r.kind is Kind.TOOLCHAIN or r.provides_python]
+    return {n: registry.get(n).file.resolve()
+            for n in Graph.of(registry).closure([*names, *base])}
+
+
+def clone_project(dest: Path, *, repo: Path = REPO, extra: list[str] | None = None,
+                  recipes: Iterable[str] | None = None) -> Path:
     """Copy pyproject, recipes, package tests and patches into ``dest``; point the copy's
-    local config at the shared cache and mirrors (plus ``extra`` lines)."""
+    local config at the shared cache and mirrors (plus ``extra`` lines). ``recipes``: only
+    those and what they need (see ``recipe_files``), so `build.all` in the copy keeps to a
+    CI budget on a machine without a warm artifact cache."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(repo / "pyproject.toml", dest / "pyproject.toml")
     (dest / "pkgs").mkdir(exist_ok=True)
+    chosen = None if recipes is None else recipe_closure(recipes, repo)
     for recipe in sorted((repo / "pkgs").glob("*.py")):
-        shutil.copy2(recipe, dest / "pkgs" / recipe.name)
+        if chosen is None or recipe.resolve() in chosen.values():
+            shutil.copy2(recipe, dest / "pkgs" / recipe.name)
     shutil.copytree(repo / "pkgs" / "tests", dest / "pkgs" / "tests", dirs_exist_ok=True)
-    shutil.copytree(repo / "patches", dest / "patches", dirs_exist_ok=True)
+    (dest / "patches").mkdir(exist_ok=True)
+    for patch in sorted((repo / "patches").glob("*.patch")):  # a patch needs its recipe
+        if chosen is None or any(re.match(rf"{re.escape(n)}-\d{{4}}-", patch.name)
+                                 for n in chosen):
+            shutil.copy2(patch, dest / "patches" / patch.name)
     lines = ["# sandbox of the wasixtasks tests: shared cache and mirrors",
              *shared_settings(repo), *(extra or [])]
     (dest / "wasixtasks.local.toml").write_text("\n".join(lines) + "\n")
