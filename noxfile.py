@@ -90,6 +90,15 @@ def e2e(session: nox.Session) -> None:
     session.run("invoke", "check.symbols", "artifacts/")
 
 
+#: Signature mismatches `check.signatures` found in built wheels and not fixed yet (each traps
+#: only when that function is called): numpy's test-only module; Pillow's Tk glue (no Tk in
+#: WASIX); code mypyc generates for charset-normalizer (pickling, explicit __init__ calls).
+KNOWN_SIGNATURES = (
+    "*numpy/_core/_multiarray_tests.*!printf_float_g",
+    "*PIL/_imagingtk.*!load_tkinter_funcs",
+    "*charset_normalizer/md__mypyc.*!CPyPickle_GetState",
+    "*charset_normalizer/md__mypyc.*!CPyPy_*_____init__",
+)
 #: Packages a WASIX user installs together: pip must resolve them and their dependencies from
 #: the generated index alone (`nox -s catalog`, `invoke index.resolve`).
 RESOLVE_FROM_INDEX = ("pandas", "pillow", "lxml", "matplotlib", "requests", "cffi")
@@ -99,7 +108,8 @@ RESOLVE_FROM_INDEX = ("pandas", "pillow", "lxml", "matplotlib", "requests", "cff
 def catalog(session: nox.Session) -> None:
     """The whole catalog: every recipe built (-j 2 --keep-going), every package's test run
     under Wasmer (the results table, wheels pip-installed from the published index), the
-    shared-library, symbol and SBOM checks over artifacts/, and every library's bad cases
+    shared-library, symbol, SBOM and signature checks over artifacts/, and every library's
+    bad cases
     (tests/integration/test_library_bad_cases.py with WASIXTASKS_CATALOG=all).
     Then the index is published and `invoke index.resolve` shows that pip resolves
     RESOLVE_FROM_INDEX with every dependency from it alone (issue 10's acceptance).
@@ -110,7 +120,9 @@ def catalog(session: nox.Session) -> None:
     failed = []
     for args in (("build.all", "-j", "2", "--keep-going"), ("test.all",),
                  ("check.shared-libs", "artifacts/"), ("check.symbols", "artifacts/"),
-                 ("check.sbom",), ("index.generate",),
+                 ("check.sbom",),
+                 ("check.signatures", "artifacts/", "--allow", ",".join(KNOWN_SIGNATURES)),
+                 ("index.generate",),
                  # what a WASIX user would install: all of it from our index alone
                  ("index.resolve", " ".join(RESOLVE_FROM_INDEX))):
         try:

@@ -7,7 +7,7 @@ layers (README, "Development") from the bottom up:
     foundation  errors, fsutil, layout, config
     model       recipe, registry, graph, run
     artifacts   archive, debian, pyindex, sources, patches, sysroot, wasm, wheels, checks,
-                symbols, index, targetpip, sbom
+                symbols, index, targetpip, sbom, signatures
     toolchain   toolchain.*, crossenv
     stages      stages.*
     pipelines   pipelines.*
@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("errors", "fsutil", "layout", "config", "locks")),
     ("model", ("recipe", "registry", "graph", "run")),
     ("artifacts", ("archive", "debian", "pyindex", "sources", "patches", "sysroot", "wasm",
-                   "wheels", "checks", "symbols", "index", "wasm_reader", "pins", "targetpip",
+                   "wheels", "checks", "symbols", "index", "wasm_reader", "pins", "targetpip", "signatures",
                    "sbom")),
     ("toolchain", ("toolchain", "crossenv")),
     ("stages", ("stages",)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 
 from invoke.context import Context
@@ -70,6 +71,40 @@ def symbols(c: Context, path: str, interpreter: str = "", allow: str = "") -> No
                          "exports", step="symbols",
                          hint="Link the library that defines it (statically), bundle the "
                          "shared library that exports it, or fix the extension's sources.")
+
+
+@task(positional=["path"], help={
+    "path": "a folder, wheel, library tarball or .so, e.g. artifacts/",
+    "allow": "known mismatches to report without failing: MODULE!FUNCTION patterns "
+             "(fnmatch, e.g. '*/_imagingtk.*!load_tkinter_funcs'), comma-separated",
+})
+@reports_errors
+def signatures(c: Context, path: str, allow: str = "") -> None:
+    """Compare the wasm type of every function CPython calls through a module's method tables,
+    getters/setters and type or module slots with the C signature CPython calls it with
+    (wasm traps on a mismatched indirect call where native ABIs do not)."""
+    from ..signatures import check_signatures
+
+    report = check_signatures(Path(path))
+    patterns = [a for a in allow.split(",") if a]
+    failing = []
+    for where, mismatch in report.mismatches:
+        allowed = any(fnmatch.fnmatch(f"{where}!{mismatch.function}", p) for p in patterns)
+        console(f"{where}: {mismatch.line()}{' (allowed)' if allowed else ''}")
+        if not allowed:
+            failing.append((where, mismatch))
+    for line in report.unreadable:
+        console(f"not checked: {line}")
+    methods, getsets, slots = report.totals()
+    console(f"{len(report.modules)} wasm module(s): {methods} methods, {getsets} attributes, "
+            f"{slots} slots checked, {len(failing)} signature mismatch(es)"
+            + (f" ({len(report.mismatches) - len(failing)} more allowed)"
+               if len(failing) < len(report.mismatches) else ""))
+    if failing:
+        where, first = failing[0]
+        raise CheckError(f"{where}: {first.line()}", step="signatures",
+                         hint="Give the C function the parameters and result CPython calls it "
+                         "with (a source patch), or the call traps under WebAssembly.")
 
 
 @task(positional=["path"], help={
