@@ -14,8 +14,8 @@ functions before anything runs, from the module alone:
   method's flags, a type slot's id) can be read;
 * NULL-terminated arrays of ``PyMethodDef`` (name, function, flags, doc), ``PyGetSetDef``
   (name, getter, setter, doc, closure), ``PyType_Slot`` and ``PyModuleDef_Slot`` (id,
-  function) are recognized in that data, and each function's wasm type is compared with the
-  one CPython calls it with. (Static ``PyTypeObject`` structs are not read.)
+  function), static ``PyTypeObject`` structs and ``PyModuleDef`` are recognized in that
+  data, and each function's wasm type is compared with the one CPython calls it with.
 
 wasm32 sizes: pointers, ``int``, ``Py_ssize_t`` and ``Py_hash_t`` are all ``i32``. Modules the
 analysis cannot read (another relocation pattern, no passive segments) are reported as such,
@@ -86,6 +86,21 @@ SLOT_SIGNATURES: dict[int, tuple[str, Sig]] = {
 MODULE_SLOT_SIGNATURES: dict[int, tuple[str, Sig]] = {
     1: ("Py_mod_create", _BINARY), 2: ("Py_mod_exec", _UNARY),
 }
+#: Static PyTypeObject (3.13, wasm32): offset -> (field, signature) of its function fields,
+#: and the offsets that hold data pointers (or NULL).
+TYPE_FUNCTIONS: dict[int, tuple[str, Sig]] = {
+    24: ("tp_dealloc", _DESTRUCTOR), 32: ("tp_getattr", _BINARY), 36: ("tp_setattr", _TERNARY),
+    44: ("tp_repr", _UNARY), 60: ("tp_hash", _UNARY), 64: ("tp_call", _TERNARY),
+    68: ("tp_str", _UNARY), 72: ("tp_getattro", _BINARY), 76: ("tp_setattro", _TERNARY),
+    92: ("tp_traverse", _TERNARY), 96: ("tp_clear", _UNARY), 100: ("tp_richcompare", _TERNARY),
+    108: ("tp_iter", _UNARY), 112: ("tp_iternext", _UNARY), 136: ("tp_descr_get", _TERNARY),
+    140: ("tp_descr_set", _TERNARY), 148: ("tp_init", _TERNARY), 152: ("tp_alloc", _BINARY),
+    156: ("tp_new", _TERNARY), 160: ("tp_free", _DESTRUCTOR), 164: ("tp_is_gc", _UNARY),
+    188: ("tp_del", _DESTRUCTOR), 196: ("tp_finalize", _DESTRUCTOR),
+    200: ("tp_vectorcall", (4, 1)),
+}
+TYPE_DATA = (40, 48, 52, 56, 80, 88, 116, 120, 124, 128)
+TYPE_PLAIN = (16, 20, 28, 84, 104, 144)
 #: The reference count of a statically initialized object in CPython 3.12+ (32-bit).
 IMMORTAL_REFCNT = 0x3FFFFFFF
 #: PyModuleDef's function members: offset on wasm32 -> (name, signature).
@@ -472,6 +487,13 @@ def check_module(data: bytes, origin: str) -> Report:
                 name, sig = signatures[slot]
                 compare(table, name, image.func_ptrs[a + 4], sig)
             a += 8
+    for type_object in _static_types(image):
+        tp_name = image.cstring(image.data_ptrs[type_object + 12])
+        for off, (name, sig) in TYPE_FUNCTIONS.items():
+            if type_object + off in image.func_ptrs:
+                report.slots += 1
+                compare("PyTypeObject", f"{tp_name}.{name}", image.func_ptrs[type_object + off],
+                        sig)
     for module_def in _module_defs(image):
         for off, (name, sig) in MODULE_DEF_FUNCTIONS.items():
             if module_def + off in image.func_ptrs:
@@ -510,6 +532,23 @@ def _module_defs(image: _Image) -> Iterator[int]:
                 and (base + 32 in image.data_ptrs or base + 36 in image.data_ptrs)
                 and all(base + off in image.func_ptrs or image.word(base + off) == 0
                         for off in MODULE_DEF_FUNCTIONS)):
+            yield base
+
+
+def _static_types(image: _Image) -> Iterator[int]:
+    """Static PyTypeObject structs: PyVarObject_HEAD_INIT's immortal reference count (+0),
+    tp_name (+12) a name, a non-zero tp_basicsize, the plain fields unrelocated, the data
+    fields data or NULL, the function fields functions or NULL, at least two of them set."""
+    for a in sorted(image.data_ptrs):
+        base = a - 12
+        if (image.word(base) == IMMORTAL_REFCNT and image.cstring(image.data_ptrs[a]) is not None
+                and (image.word(base + 16) or 0) > 0
+                and not any(image.relocated(base + off) for off in TYPE_PLAIN)
+                and all(base + off in image.data_ptrs or image.word(base + off) == 0
+                        for off in TYPE_DATA)
+                and all(base + off in image.func_ptrs or image.word(base + off) == 0
+                        for off in TYPE_FUNCTIONS)
+                and sum(base + off in image.func_ptrs for off in TYPE_FUNCTIONS) >= 2):
             yield base
 
 

@@ -1,5 +1,5 @@
 """`invoke check.signatures` on side modules compiled by the WASIX toolchain: a method table,
-an attribute table and type slots shaped like CPython's (no Python.h needed), where some
+an attribute table, type slots and a static type object shaped like CPython's (no Python.h needed), where some
 functions have the signature CPython calls them with and some do not (the bug class that traps
 under WebAssembly: "indirect call type mismatch")."""
 
@@ -43,6 +43,13 @@ static Slot slots[] = {
     {52, (void *)dealloc_ok}, {51, (void *)clear_BAD}, {64, methods}, {73, getset}, {0, 0},
 };
 Spec demo_spec = {"demo.Thing", 8, 0, 0, slots};
+
+/* a static PyTypeObject as 52 words: refcount (immortal), tp_name, tp_basicsize, tp_dealloc,
+   tp_clear (+96) and tp_init (+148) */
+static int init_BAD(void *self, void *args) { return self != args; }
+void *demo_static_type[52] = {[0] = (void *)0x3FFFFFFF, [3] = "demo.Static", [4] = (void *)16,
+                              [6] = (void *)dealloc_ok, [24] = (void *)clear_BAD,
+                              [37] = (void *)init_BAD};
 """
 
 
@@ -59,13 +66,17 @@ def compile_side_module(tmp_path: Path, source: str) -> Path:
 def test_mismatched_functions_are_named(tmp_path: Path) -> None:
     report = check_signatures(compile_side_module(tmp_path, SOURCE))
     assert report.unreadable == []
-    assert report.totals() == (3, 1, 2)   # methods, attributes, function slots
+    assert report.totals() == (3, 1, 5)   # methods, attributes, function slots and fields
     assert [m.line() for _, m in report.mismatches] == [
         "PyMethodDef bad(): noargs_BAD is (i32) -> (i32), CPython calls it as "
         "(i32, i32) -> (i32)",
         "PyGetSetDef attr (getter): getter_BAD is (i32) -> (i32), CPython calls it as "
         "(i32, i32) -> (i32)",
         "PyType_Slot tp_clear: clear_BAD is (i32) -> (), CPython calls it as (i32) -> (i32)",
+        "PyTypeObject demo.Static.tp_clear: clear_BAD is (i32) -> (), CPython calls it as "
+        "(i32) -> (i32)",
+        "PyTypeObject demo.Static.tp_init: init_BAD is (i32, i32) -> (i32), CPython calls it "
+        "as (i32, i32, i32) -> (i32)",
     ]
 
 
@@ -73,13 +84,14 @@ def test_fixed_signatures_pass_and_the_task_says_so(tmp_path: Path) -> None:
     fixed = (SOURCE.replace("noargs_BAD(void *self)", "noargs_BAD(void *self, void *u)")
              .replace("getter_BAD(void *self)", "getter_BAD(void *self, void *c)")
              .replace("static void clear_BAD(void *self) { (void)self; }",
-                      "static int clear_BAD(void *self) { (void)self; return 0; }"))
+                      "static int clear_BAD(void *self) { (void)self; return 0; }")
+             .replace("init_BAD(void *self, void *args)", "init_BAD(void *self, void *args, void *k)"))
     module = compile_side_module(tmp_path, fixed)
     assert check_signatures(module).mismatches == []
     ok = subprocess.run(cli_argv("check.signatures", str(module)), env=cli_env(REPO),
                         capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert ("1 wasm module(s): 3 methods, 1 attributes, 2 slots checked, "
+    assert ("1 wasm module(s): 3 methods, 1 attributes, 5 slots checked, "
             "0 signature mismatch(es)") in ok.stdout
 
 
@@ -94,9 +106,9 @@ def test_the_task_fails_with_one_line_naming_the_function(tmp_path: Path) -> Non
 
 def test_a_known_mismatch_can_be_allowed_by_pattern(tmp_path: Path) -> None:
     module = compile_side_module(tmp_path, SOURCE)
-    allow = "*demo.so!noargs_BAD,*demo.so!getter_BAD,*demo.so!clear_BAD"
+    allow = "*demo.so!noargs_BAD,*demo.so!getter_BAD,*demo.so!clear_BAD,*demo.so!init_BAD"
     ok = subprocess.run(cli_argv("check.signatures", str(module), "--allow", allow),
                         env=cli_env(REPO), capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "0 signature mismatch(es) (3 more allowed)" in ok.stdout
-    assert ok.stdout.count("(allowed)") == 3
+    assert "0 signature mismatch(es) (5 more allowed)" in ok.stdout
+    assert ok.stdout.count("(allowed)") == 5
