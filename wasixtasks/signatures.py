@@ -19,7 +19,9 @@ functions before anything runs, from the module alone:
 
 wasm32 sizes: pointers, ``int``, ``Py_ssize_t`` and ``Py_hash_t`` are all ``i32``. Modules the
 analysis cannot read (another relocation pattern, no passive segments) are reported as such,
-never as clean.
+never as clean. Not seen: tables that code fills at run time, such as C++ tables whose
+initializers need a cast (C++ dynamic initialization: kiwisolver's type slots) and the ones
+pybind11 builds (which match by construction).
 """
 
 from __future__ import annotations
