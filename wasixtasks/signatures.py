@@ -111,6 +111,10 @@ MODULE_DEF_FUNCTIONS: dict[int, tuple[str, Sig]] = {
 }
 
 
+#: A function pointer to a function another module defines and this one never calls.
+EXTERNAL = -1
+
+
 class Unreadable(Exception):
     """The module does not have the shape this analysis reads."""
 
@@ -164,6 +168,7 @@ class _Module:
     types: list[FuncType] = field(default_factory=list)
     func_types: list[int] = field(default_factory=list)      # type index per function index
     imported_funcs: int = 0
+    import_names: dict[str, int] = field(default_factory=dict)  # imported function -> index
     globals_imported: list[tuple[str, str]] = field(default_factory=list)
     exports: dict[str, tuple[int, int]] = field(default_factory=dict)
     start: int | None = None
@@ -198,6 +203,7 @@ def _parse(data: bytes, origin: str) -> _Module:
                 mod, name, kind = body.name(), body.name(), body.byte()
                 if kind == _FUNC:
                     m.func_types.append(body.u32())
+                    m.import_names.setdefault(name, m.imported_funcs)
                     m.imported_funcs += 1
                 elif kind == _TABLE:
                     body.byte()
@@ -404,7 +410,9 @@ def _image(m: _Module, origin: str) -> _Image | None:
                 memory[pair[0x41][0]] = segment
     data_ptrs: dict[int, int] = {}
     func_ptrs: dict[int, int] = {}
-    funcs_by_name = {n: i for n, (k, i) in m.exports.items() if k == _FUNC}
+    # a GOT.func entry names a function this module exports or imports (Py_GenericAlias, ...)
+    funcs_by_name = {**m.import_names,
+                     **{n: i for n, (k, i) in m.exports.items() if k == _FUNC}}
     ops = list(_code(m.bodies[relocs], origin))
     i = 0
     while i < len(ops):
@@ -418,9 +426,10 @@ def _image(m: _Module, origin: str) -> _Image | None:
         addr = imm[0]
         value = ops[i + 3]
         if value[0] == 0x23 and value[1][0] in got_funcs and ops[i + 4][0] == 0x36:
+            # a function of another module (CPython's Py_GenericAlias, ...), never called
+            # here, has no index in this module: EXTERNAL (its own signature is not checked)
             name = got_funcs[value[1][0]]
-            if name in funcs_by_name:
-                func_ptrs[addr + ops[i + 4][1][1]] = funcs_by_name[name]
+            func_ptrs[addr + ops[i + 4][1][1]] = funcs_by_name.get(name, EXTERNAL)
             i += 5
         elif value[0] == 0x23 and ops[i + 4][0] == 0x41 and ops[i + 5][0] == 0x6A \
                 and ops[i + 6][0] == 0x36:
@@ -456,6 +465,8 @@ def check_module(data: bytes, origin: str) -> Report:
         return m.names.get(index, f"func[{index}]")
 
     def compare(table: str, entry: str, index: int, sig: Sig) -> None:
+        if index == EXTERNAL:
+            return
         actual = ftype(index)
         if not actual.matches(sig):
             report.mismatches.append(Mismatch(table, entry, fname(index), describe(sig),

@@ -31,11 +31,14 @@ static void *getter_BAD(void *self) { return self; }
 static int setter_ok(void *self, void *value, void *closure) { return value == closure; }
 static void clear_BAD(void *self) { (void)self; }
 static void dealloc_ok(void *self) { (void)self; }
+/* defined by another module (CPython's Py_GenericAlias in regex's table): only its address */
+extern void *defined_elsewhere(void *cls, void *arg);
 
 static MethodDef methods[] = {
     {"ok", (void *)noargs_ok, 0x4, "fine"},        /* METH_NOARGS */
     {"bad", (void *)noargs_BAD, 0x4, 0},
     {"fast", (void *)fast, 0x80, 0},               /* METH_FASTCALL */
+    {"__class_getitem__", (void *)defined_elsewhere, 0x8 | 0x10, 0},  /* METH_O|METH_CLASS */
     {0, 0, 0, 0},
 };
 static GetSet getset[] = {{"attr", (void *)getter_BAD, (void *)setter_ok, 0, 0}, {0, 0, 0, 0, 0}};
@@ -66,7 +69,7 @@ def compile_side_module(tmp_path: Path, source: str) -> Path:
 def test_mismatched_functions_are_named(tmp_path: Path) -> None:
     report = check_signatures(compile_side_module(tmp_path, SOURCE))
     assert report.unreadable == []
-    assert report.totals() == (3, 1, 5)   # methods, attributes, function slots and fields
+    assert report.totals() == (4, 1, 5)   # methods, attributes, function slots and fields
     assert [m.line() for _, m in report.mismatches] == [
         "PyMethodDef bad(): noargs_BAD is (i32) -> (i32), CPython calls it as "
         "(i32, i32) -> (i32)",
@@ -91,7 +94,7 @@ def test_fixed_signatures_pass_and_the_task_says_so(tmp_path: Path) -> None:
     ok = subprocess.run(cli_argv("check.signatures", str(module)), env=cli_env(REPO),
                         capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert ("1 wasm module(s): 3 methods, 1 attributes, 5 slots checked, "
+    assert ("1 wasm module(s): 4 methods, 1 attributes, 5 slots checked, "
             "0 signature mismatch(es)") in ok.stdout
 
 
