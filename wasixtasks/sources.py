@@ -248,7 +248,10 @@ def commit_tree(repo: pygit2.Repository, message: str, parents: list[pygit2.Oid]
                 filenames.append(d)
                 dirnames.remove(d)
         for name in filenames:
-            index.add((Path(dirpath) / name).relative_to(workdir).as_posix())
+            # a `.git` *file* is a vendored submodule's pointer (uvloop's vendor/libuv/.git):
+            # git cannot track a path named .git, and the tree needs no pointer to nowhere
+            if name != ".git":
+                index.add((Path(dirpath) / name).relative_to(workdir).as_posix())
     index.write()
     sig = pygit2.Signature(*IMPORT_SIGNATURE, IMPORT_TIME, 0)
     return repo.create_commit("HEAD", sig, sig, message, index.write_tree(), parents)

@@ -568,3 +568,17 @@ def test_read_state_of_a_folder_without_one(tmp_path: Path) -> None:
     assert read_state(tmp_path) == SourceState("p", "c", "Debian x 1-1 repack", False)
 
 
+
+
+def test_commit_tree_leaves_out_a_vendored_submodules_git_file(tmp_path: Path) -> None:
+    """An sdist may carry a submodule's `.git` pointer file (uvloop's vendor/libuv/.git):
+    git refuses that path, the import commits everything else."""
+    repo = pygit2.init_repository(str(tmp_path / "tree"))
+    (tmp_path / "tree" / "vendor" / "lib").mkdir(parents=True)
+    (tmp_path / "tree" / "vendor" / "lib" / ".git").write_text("gitdir: ../../.git/modules/lib\n")
+    (tmp_path / "tree" / "vendor" / "lib" / "lib.c").write_text("int x;\n")
+    (tmp_path / "tree" / "setup.py").write_text("\n")
+    commit = repo[sources.commit_tree(repo, "import", [])]
+    assert isinstance(commit, pygit2.Commit)
+    names = sorted(e.path for e in repo.index)
+    assert names == ["setup.py", "vendor/lib/lib.c"]
