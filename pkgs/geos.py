@@ -23,6 +23,11 @@ def geos(b: LibBuild) -> None:
         "BUILD_DOCUMENTATION": False, "BUILD_ASTYLE": False,
         # no build-tree rpath in the side modules (the seed's "no rpath")
         "CMAKE_SKIP_RPATH": True,
+        # inline functions hidden: a C++ exception thrown from an inline function (GEOS's
+        # WKB reader) is otherwise not caught in a side module, which calls its own
+        # default-visibility inline functions through imports, and Wasmer does not carry an
+        # exception back across such a call (shapely's truncated-WKB case aborted)
+        "CMAKE_VISIBILITY_INLINES_HIDDEN": True,
     }
     # upstream builds one kind per configure. The shared objects first: CMake's WASI platform
     # knows no soname flag, wasm-ld takes --soname, which gives the versioned names
