@@ -70,8 +70,9 @@ def _python_failure(stderr: str) -> str:
     return f"{where}{exc}"
 
 
-#: How Wasmer's dynamic linker reports a side module it cannot link (it aborts the process;
-#: CPython never gets to raise its ImportError).
+#: How Wasmer reports a side module's unresolved symbol: the import succeeds (the symbol is
+#: bound to a stub) and the process aborts when the symbol is first used; CPython never gets
+#: to raise its ImportError.
 MISSING_SYMBOL = re.compile(r"Dynamically-linked symbol not found or has bad type: (\S+)")
 
 
@@ -89,7 +90,8 @@ def _missing_symbol(result: RunResult, py: TargetPython, site: Path) -> str | No
     path = Path(users[0]).relative_to(site)
     module = ".".join([*path.parent.parts, path.name.split(".", 1)[0]])
     return (f"ImportError: {module} ({path.as_posix()}): undefined symbol {symbol} "
-            "(Wasmer's dynamic linker aborted the import instead of raising it)")
+            "(Wasmer's dynamic linker imported it with a stub that aborts when called, instead "
+            "of failing the import)")
 
 
 def _judge(recipe: Recipe, test: Test, result: RunResult, log: Log, started: float,
