@@ -105,6 +105,11 @@ TYPE_DATA = (40, 48, 52, 56, 80, 88, 116, 120, 124, 128)
 TYPE_PLAIN = (16, 20, 28, 84, 104, 144)
 #: The reference count of a statically initialized object in CPython 3.12+ (32-bit).
 IMMORTAL_REFCNT = 0x3FFFFFFF
+#: PyType_Slot ids whose value is data (a base type, a docstring, a table, a token).
+DATA_SLOTS = frozenset({48, 49, 56, 64, 72, 73, 83})
+MAX_SLOT = 83
+#: Larger than any real object's tp_basicsize: a PyType_Spec candidate beyond it is not one.
+MAX_BASICSIZE = 1 << 20
 #: PyModuleDef's function members: offset on wasm32 -> (name, signature).
 MODULE_DEF_FUNCTIONS: dict[int, tuple[str, Sig]] = {
     40: ("m_traverse", _TERNARY), 44: ("m_clear", _UNARY), 48: ("m_free", _DESTRUCTOR),
@@ -573,8 +578,12 @@ def _slot_arrays(image: _Image) -> Iterator[tuple[str, int, dict[int, tuple[str,
         if target in seen:
             continue
         spec = a - 16
-        if spec in image.data_ptrs and image.cstring(image.data_ptrs[spec]) is not None \
-                and not image.relocated(spec + 4) and not image.relocated(spec + 12):
+        basicsize, itemsize = image.word(spec + 4), image.word(spec + 8)
+        if (spec in image.data_ptrs and image.cstring(image.data_ptrs[spec]) is not None
+                and not any(image.relocated(spec + off) for off in (4, 8, 12))
+                and basicsize is not None and 0 < basicsize <= MAX_BASICSIZE
+                and itemsize is not None and itemsize <= MAX_BASICSIZE
+                and _valid_slots(image, target)):
             seen.add(target)
             yield "PyType_Slot", target, SLOT_SIGNATURES
     for module_def in _module_defs(image):
@@ -582,6 +591,21 @@ def _slot_arrays(image: _Image) -> Iterator[tuple[str, int, dict[int, tuple[str,
         if slots is not None and slots not in seen:
             seen.add(slots)
             yield "PyModuleDef_Slot", slots, MODULE_SLOT_SIGNATURES
+
+
+def _valid_slots(image: _Image, a: int) -> bool:
+    """A whole PyType_Slot array: known ids, each with a function or data (as the id says),
+    up to the {0, NULL} terminator."""
+    for _ in range(MAX_SLOT + 1):
+        if _terminator(image, a, 8):
+            return True
+        slot = image.word(a)
+        if slot is None or image.relocated(a) or not (
+                (slot in SLOT_SIGNATURES and a + 4 in image.func_ptrs)
+                or (slot in DATA_SLOTS and (a + 4 in image.data_ptrs or image.word(a + 4) == 0))):
+            return False
+        a += 8
+    return False
 
 
 def _terminator(image: _Image, a: int, stride: int) -> bool:
