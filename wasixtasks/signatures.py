@@ -477,14 +477,14 @@ def check_module(data: bytes, origin: str) -> Report:
             report.mismatches.append(Mismatch(table, entry, fname(index), describe(sig),
                                               str(actual)))
 
-    for start, _, size in _arrays(image, stride=16, entry=lambda a: _method(image, a)):
+    for start, size in _arrays(image, stride=16, entry=lambda a: _method(image, a)):
         for a in range(start, start + size * 16, 16):
             name = image.cstring(image.data_ptrs[a])
             flags = image.word(a + 8) or 0
             report.methods += 1
             compare("PyMethodDef", f"{name}()", image.func_ptrs[a + 4],
                     (_CONVENTIONS[flags & ~_MODIFIERS], 1))
-    for start, _, size in _arrays(image, stride=20, entry=lambda a: _getset(image, a)):
+    for start, size in _arrays(image, stride=20, entry=lambda a: _getset(image, a)):
         for a in range(start, start + size * 20, 20):
             name = image.cstring(image.data_ptrs[a])
             report.getsets += 1
@@ -614,9 +614,9 @@ def _terminator(image: _Image, a: int, stride: int) -> bool:
 
 
 def _arrays(image: _Image, *, stride: int,
-            entry: Callable[[int], bool]) -> Iterator[tuple[int, int, int]]:
-    """(first address, terminator address, entries) of each run of entries followed by an
-    all-zero, unrelocated terminator: how CPython's tables end."""
+            entry: Callable[[int], bool]) -> Iterator[tuple[int, int]]:
+    """(first address, entries) of each run of entries followed by an all-zero, unrelocated
+    terminator: how CPython's tables end."""
     seen: set[int] = set()
     for a in sorted(image.data_ptrs.keys() | {p - 4 for p in image.func_ptrs}):
         if a in seen or not entry(a):
@@ -629,7 +629,7 @@ def _arrays(image: _Image, *, stride: int,
             seen.add(end)
             end += stride
         if _terminator(image, end, stride):
-            yield start, end, (end - start) // stride
+            yield start, (end - start) // stride
 
 
 @dataclass

@@ -7,7 +7,7 @@ from invoke.tasks import task
 
 from ..run import console
 from ..toolchain.model import PLATFORM_TAG
-from ._common import Project, reports_errors
+from ._common import Project, reports_errors, split_names
 
 
 @task(help={"title": "title of the index pages"})
@@ -34,9 +34,10 @@ def resolve(c: Context, packages: str, python_version: str = "",
     from ..publish import resolve_from_index
 
     project = Project.load()
-    if not python_version:
-        python_version = ".".join(project.registry.get("cpython").version.split(".")[:2])
-    requirements = [r for r in packages.replace(",", " ").split() if r]
+    if not python_version:  # the version of the recipe that provides the target CPython
+        target = next(r for r in project.registry if r.provides_python)
+        python_version = ".".join(target.version.split(".")[:2])
+    requirements = split_names(packages)
     res = resolve_from_index(project.cfg, requirements, platform=platform,
                              python_version=python_version)
     for name in res.files:
