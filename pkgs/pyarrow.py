@@ -6,18 +6,15 @@ functions from it and find it through their run path $ORIGIN. Components our Arr
 lacks (Acero, Dataset, Parquet, ORC, Flight, Gandiva, Substrait, the cloud filesystems, CUDA)
 are off.
 
-The 19.0.1 line (pyarrow19-0-1, over arrow19-0-1) is declared blocked until the engine can
-keep two versions of one project in artifacts/ (see its reason)."""
+The 19.0.1 line (pyarrow19-0-1, over arrow19-0-1) is the same build of the older sdist."""
 
 import shlex
-import shutil
 from pathlib import Path
 
 from wasixtasks.layout import INCLUDEDIR, LIBDIR
-from wasixtasks.recipe import Sdist, Test, blocked, wheel
+from wasixtasks.recipe import Sdist, Test, wheel
 from wasixtasks.stages import WheelBuild
 
-NUMPY = "2.3.2"
 CYTHON = "3.1.2"
 
 #: PYARROW_WITH_<X> switches: every optional component off (our Arrow has compute, CSV,
@@ -56,31 +53,20 @@ def _toolchain_file(b: WheelBuild) -> Path:
     version="21.0.0",
     source=Sdist("pyarrow", sha256="5051f2dccf0e283ff56335760cbc8622cf52264d67e359d5569541ac11b6d5bc"),
     libs=["arrow"],
-    # numpy>=1.25 (headers) is installed from our wheel (see below); Cython, setuptools and
-    # setuptools_scm are build-machine tools that pip takes as pure-Python wheels
+    # numpy>=1.25 (headers) is installed from our wheel (offered by the engine); Cython,
+    # setuptools and setuptools_scm are build-machine tools that pip takes as pure-Python
+    # wheels
     build_wheels=["numpy"],
     static_libs=True,
     native=True,
     test=Test("tests/pyarrow.py", expect="pyarrow test OK"),
 )
 def pyarrow(b: WheelBuild) -> None:
-    # pip fills the isolated build environment through the cross Python, which names the
-    # target platform `unknown_wasm32` (crossenv), not `wasix_wasm32`: it would pass over our
-    # numpy wheel and cross-build numpy's newest sdist. The same wheel file, named with the
-    # tag that pip accepts, goes into a folder of its own, pinned and binary-only. Only that
-    # folder is offered, so our wasm32 Cython wheel in artifacts/ is not picked either.
-    offered = b.source_dir / ".wasixtasks" / "build-wheels"
-    offered.mkdir(parents=True, exist_ok=True)
-    for whl in Path(b.env_value("PIP_FIND_LINKS")).glob(f"numpy-{NUMPY}-*-wasix_wasm32.whl"):
-        shutil.copyfile(whl, offered / whl.name.replace("wasix_wasm32", "unknown_wasm32"))
-    pin = b.write("constraints.txt", f"numpy=={NUMPY}\n")
     numpy_env = {
-        "PIP_FIND_LINKS": str(offered),
-        "PIP_CONSTRAINT": str(pin),  # passed on to the pip run that fills the build env
-        "PIP_ONLY_BINARY": "numpy",
         # CMake's FindPython asks `numpy.get_include()` of the cross Python, whose numpy is
-        # that wasm32 wheel: this import mode (our numpy patch 0003) answers without loading
-        # any wasm module, so the headers are the wasm32 ones
+        # our wasm32 wheel (the engine offers it to pip, pinned): this import mode (our
+        # numpy patch 0003) answers without loading any wasm module, so the headers are the
+        # wasm32 ones
         "NUMPY_ONLY_GET_INCLUDE": "1",
     }
     lib = b.sysroot / LIBDIR.lstrip("/")
@@ -95,7 +81,7 @@ def pyarrow(b: WheelBuild) -> None:
     cython_pin = b.write("cython-constraints.txt", f"cython=={CYTHON}\n")
     env = {
         **numpy_env,
-        "PIP_CONSTRAINT": f"{numpy_env['PIP_CONSTRAINT']} {cython_pin}",
+        "PIP_CONSTRAINT": f"{b.env_value('PIP_CONSTRAINT')} {cython_pin}",
         # setuptools_scm would describe the enclosing git repository (its root is `..`):
         # the release's version
         "SETUPTOOLS_SCM_PRETEND_VERSION": b.version,
@@ -139,13 +125,17 @@ def pyarrow(b: WheelBuild) -> None:
 
 
 # The 19.0.1 line, over arrow19-0-1: pyarrow 19's CMakeLists and setup.py take the same
-# switches and its table.pxi has the same `with nogil:` line, so the build above is meant to
-# serve it too (as wheel(name="pyarrow19-0-1", dist_name="pyarrow", libs=["arrow19-0-1"])).
-blocked(
-    "pyarrow19-0-1", kind="wheel", version="19.0.1",
+# switches and its table.pxi has the same `with nogil:` line, so the same build serves it.
+# Its wheel sits beside 21.0.0's in artifacts/ and in the index (pip picks 21.0.0 unless
+# asked for `pyarrow==19.0.1`).
+wheel(
+    name="pyarrow19-0-1",
+    dist_name="pyarrow",
+    version="19.0.1",
     source=Sdist("pyarrow", sha256="3bf266b485df66a400f282ac0b6d1b500b9d2ae73314a153dbe97d6d5cc8a99e"),
-    reason="not built yet, an engine gap of ours: placing a wheel removes every other version "
-    "of its project from artifacts/, so building 19.0.1 would remove pyarrow 21.0.0's wheel "
-    "(and check.sbom matches a wheel to a recipe by project name); both must tell the two "
-    "recipes of one project apart first",
-)
+    libs=["arrow19-0-1"],
+    build_wheels=["numpy"],
+    static_libs=True,
+    native=True,
+    test=Test("tests/pyarrow.py", expect="pyarrow test OK"),
+)(pyarrow)

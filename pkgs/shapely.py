@@ -2,14 +2,9 @@
 linked statically (the seed kept libgeos_c.so at run time), into shapely.lib only: our patch
 makes the two Cython modules take GEOS from it (see the recipe)."""
 
-import shutil
-from pathlib import Path
-
 from wasixtasks.layout import INCLUDEDIR, LIBDIR
 from wasixtasks.recipe import Sdist, Test, wheel
 from wasixtasks.stages import WheelBuild
-
-NUMPY = "2.3.2"
 
 
 @wheel(
@@ -17,6 +12,7 @@ NUMPY = "2.3.2"
     source=Sdist("shapely", sha256="500621967f2ffe9642454808009044c21e5b35db89ce69f8a2042c2ffd0e2772"),
     libs=["geos"],
     # setup.py and the Cython modules include numpy's headers: those of our numpy wheel
+    # (the engine offers it to pip, pinned)
     build_wheels=["numpy"],
     # geos ships side modules too; the recipe removed their unversioned links, so
     # -lgeos_c and -lgeos find the archives
@@ -25,19 +21,8 @@ NUMPY = "2.3.2"
     test=Test("tests/shapely.py", expect="shapely test OK"),
 )
 def shapely(b: WheelBuild) -> None:
-    # The cross pip that fills the isolated build environment knows the target as
-    # `unknown_wasm32` (crossenv's platform), so it skips our `wasix_wasm32` numpy wheel in
-    # artifacts/ and would build numpy's newest sdist instead. Offer it under the tag that
-    # pip accepts (only the file name differs) and pin it.
-    found = sorted(Path(b.env_value("PIP_FIND_LINKS")).glob(f"numpy-{NUMPY}-*-wasix_wasm32.whl"))
-    links = b.source_dir / ".wasixtasks" / "wheels"
-    links.mkdir(parents=True, exist_ok=True)
-    for whl in found:
-        shutil.copyfile(whl, links / whl.name.replace("wasix_wasm32", "unknown_wasm32"))
-    pin = b.write("constraints.txt", f"numpy=={NUMPY}\n")
     sysroot = b.sysroot
     env = {
-        "PIP_FIND_LINKS": str(links), "PIP_CONSTRAINT": str(pin), "PIP_ONLY_BINARY": "numpy",
         # setup.py imports numpy for get_include() with the cross Python, where the wasm
         # wheel's extension modules cannot load: numpy-0003's mode imports nothing else
         "NUMPY_ONLY_GET_INCLUDE": "1",

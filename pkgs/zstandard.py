@@ -1,14 +1,8 @@
 """zstandard: Python bindings to Zstandard; setuptools with one C extension (backend_c) that
 compiles the bundled single-file zstd 1.5.7 (zstd/zstd.c, multithreaded)."""
 
-import shutil
-from pathlib import Path
-
 from wasixtasks.recipe import Sdist, Test, wheel
 from wasixtasks.stages import WheelBuild
-
-CFFI = "1.17.1"
-
 
 @wheel(
     version="0.25.0",
@@ -16,7 +10,7 @@ CFFI = "1.17.1"
                  sha256="7713e1179d162cf5c7906da876ec2ccb9c3a9dcbdffef0cc7f70c3667a205f0b"),
     # pyproject.toml lists cffi as a build requirement (for the optional cffi backend):
     # pip's isolated build environment installs requirements for the target, so our cffi
-    # wheel is offered (see below) instead of letting pip cross-build cffi's sdist. setup.py
+    # wheel is offered (by the engine, pinned) instead of letting pip cross-build cffi's sdist. setup.py
     # only reads cffi.__version__ from it (pure Python, fine on the build machine); the cffi
     # backend itself is switched off
     build_wheels=["cffi"],
@@ -36,18 +30,6 @@ def zstandard(b: WheelBuild) -> None:
     # (it calls cffi.FFI()), and the C backend is the one zstandard imports by default.
     # --global-option reaches every setup.py run (requirements, metadata, wheel), since
     # setup.py reads the flag from sys.argv each time
-    #
-    # The cross pip filling the isolated build environment knows the target as
-    # `unknown_wasm32` (crossenv's platform) and skips our `wasix_wasm32` cffi wheel in
-    # artifacts/; it would fetch cffi's sdist (and fails to unpack it). Offer the wheel under
-    # the tag it accepts (only the file name differs) and pin it
-    links = b.source_dir / ".wasixtasks" / "wheels"
-    links.mkdir(parents=True, exist_ok=True)
-    for whl in Path(b.env_value("PIP_FIND_LINKS")).glob(f"cffi-{CFFI}-*-wasix_wasm32.whl"):
-        shutil.copyfile(whl, links / whl.name.replace("wasix_wasm32", "unknown_wasm32"))
-    pin = b.write("constraints.txt", f"cffi=={CFFI}\n")
     b.setuptools(
         config_settings={"--global-option": "--no-cffi-backend"},
-        env={"PIP_FIND_LINKS": str(links), "PIP_CONSTRAINT": str(pin),
-             "PIP_ONLY_BINARY": "cffi"},
     )

@@ -195,6 +195,10 @@ def check_extension_modules(wheel: Path, ext_suffix: str) -> list[str]:
             problems.append(f"{where}: no dylink.0 section (not a side module)")
         if base.endswith(ext_suffix) or base.endswith(".abi3.so"):
             modname = base.split(".", 1)[0]
+            if modname == "__init__" and "/" in member:
+                # a package that is an extension module (apsw/__init__.*.so): CPython
+                # imports it as the package, so calls PyInit_<package>
+                modname = posixpath.basename(posixpath.dirname(member))
             if f"PyInit_{modname}" not in mod.exported_functions():
                 problems.append(f"{where}: does not export PyInit_{modname}")
     return problems

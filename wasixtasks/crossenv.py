@@ -111,7 +111,8 @@ def _ensure_cross_env(cfg: Config, toolchain: Toolchain, log: Log) -> Path:
     ident = _identity(toolchain)
     marker = home / MARKER
     try:
-        if json.loads(marker.read_text()).get("identity") == ident:
+        known = json.loads(marker.read_text())
+        if known.get("identity") == ident and known.get("platform_tag"):
             return home
     except (OSError, ValueError, AttributeError):
         pass  # no marker, or a damaged one: (re)create the environment
@@ -145,9 +146,31 @@ def _ensure_cross_env(cfg: Config, toolchain: Toolchain, log: Log) -> Path:
     # _waitpid & co., so every subprocess call from the cross python fails. Restore them.
     patch.write_text(patch.read_text() + "\n"
                      + (RESOURCES / "crossenv-subprocess-fix.py.in").read_text())
-    atomic_write(marker, json.dumps({"identity": ident}))
-    log.info(f"cross environment ready: {home}")
+    # the platform its pip accepts wheels for (crossenv's, e.g. `unknown_wasm32`): wheels
+    # offered to its builds are named with it (see pipelines.wheel.offer_build_wheels)
+    answer = run([str(cross_python(home)), "-c", "from pip._vendor.packaging.tags import "
+                  "sys_tags; print(next(iter(sys_tags())).platform)"],
+                 log=log, capture=True, env=cross_env_vars(home, dict(os.environ)))
+    tag = answer.stdout.strip()
+    if not tag:
+        raise ToolchainError("the cross environment's pip reported no platform tag",
+                             package=log.package, step="crossenv", log=log.path)
+    atomic_write(marker, json.dumps({"identity": ident, "platform_tag": tag}))
+    log.info(f"cross environment ready: {home} (its pip's platform: {tag})")
     return home
+
+
+def cross_platform_tag(home: Path) -> str:
+    """The platform tag the cross environment's pip accepts (recorded when it was made)."""
+    try:
+        tag = json.loads((home / MARKER).read_text()).get("platform_tag")
+    except (OSError, ValueError, AttributeError):
+        tag = None
+    if not isinstance(tag, str) or not tag:
+        raise ToolchainError(f"the cross environment {home} has no recorded platform tag",
+                             step="crossenv", hint="Run the build again: the cross "
+                             "environment is made anew.")
+    return tag
 
 
 def cross_env_vars(home: Path, base: dict[str, str]) -> dict[str, str]:

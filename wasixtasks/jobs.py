@@ -43,7 +43,8 @@ def package_job(engine: Engine, *, force: Collection[str] = (), quiet: bool = Fa
 
                 artifact, cached = restored
                 if recipe.kind is Kind.WHEEL:
-                    remove_older_wheels(cfg.artifacts_dir, artifact)
+                    remove_older_wheels(cfg.artifacts_dir, artifact, recipe,
+                                        engine.registry.other_lines(recipe))
                 stamps.write_stamp(paths.stamp, stamps.make_stamp(
                     cfg, inputs, artifact, cached.logic, cached.origin))
                 return Outcome(name, Status.RESTORED, log=paths.log, artifact=artifact,

@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
 from .config import Config
 from .errors import RecipeError
 from .recipe import Kind, Recipe, RecipeDeclarationError, collecting, stop_collecting
@@ -167,6 +170,12 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self._recipes)
+
+    def other_lines(self, recipe: Recipe) -> frozenset[Version]:
+        """The versions other recipes build of ``recipe``'s project (numpy's lines)."""
+        project = canonicalize_name(recipe.project)
+        return frozenset(Version(r.version) for r in self._recipes.values()
+                         if r.name != recipe.name and canonicalize_name(r.project) == project)
 
     def names(self, kind: Kind | None = None) -> list[str]:
         return sorted(n for n, r in self._recipes.items() if kind is None or r.kind is kind)

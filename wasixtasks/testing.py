@@ -33,7 +33,7 @@ from .toolchain.env import build_env
 from .toolchain.model import TargetPython
 from .toolchain.runtime import RunResult, map_tree, run_wasm
 from .targetpip import PIP_VERSION, target_pip
-from .wheels import install_wheel
+from .wheels import install_wheel, wheels_of
 
 CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".C")
 
@@ -164,11 +164,10 @@ def test_library(engine: Engine, name: str) -> TestResult:
 
 
 def _wheel_of(engine: Engine, recipe: Recipe) -> Path:
-    project = canonicalize_name(recipe.project)
-    found = [w for w in sorted(engine.cfg.artifacts_dir.glob("*.whl"))
-             if canonicalize_name(w.name.split("-", 1)[0]) == project]
+    found = wheels_of(engine.cfg.artifacts_dir, recipe.project, recipe.version)
     if not found:
-        raise WasixError(f"no wheel of {recipe.project} in {engine.cfg.artifacts_dir}",
+        raise WasixError(f"no wheel of {recipe.project} {recipe.version} in "
+                         f"{engine.cfg.artifacts_dir}",
                          package=recipe.name, step="test",
                          hint=f"Run `invoke build.wheel {recipe.name}` first.")
     return found[-1]

@@ -53,7 +53,8 @@ from .archive import scrub_paths
 from .errors import WheelError
 from .run import Log
 
-__all__ = ["INSTALLER_NAME", "WheelInfo", "inspect_wheel", "install_wheel", "retag_wheel"]
+__all__ = ["INSTALLER_NAME", "WheelInfo", "inspect_wheel", "install_wheel", "retag_wheel",
+           "recipe_wheels", "wheel_project", "wheels_of"]
 
 #: Written to ``.dist-info/INSTALLER`` of every wheel :func:`install_wheel` installs.
 INSTALLER_NAME = "wasixtasks"
@@ -79,6 +80,40 @@ class WheelInfo:
     metadata: bytes
     requires_python: str | None
     is_pure: bool
+
+
+def wheel_project(path: Path) -> tuple[NormalizedName, Version] | None:
+    """The project and version a wheel's file name declares (None: not a wheel's name)."""
+    try:
+        name, version, _build, _tags = parse_wheel_filename(path.name)
+    except InvalidWheelFilename:
+        return None
+    return name, version
+
+
+def wheels_of(folder: Path, project: str, version: str | Version | None = None) -> list[Path]:
+    """The wheels in ``folder`` of ``project`` (names compared normalized), of ``version``
+    only when given; sorted by file name. Two recipes may build two versions of one project
+    (numpy's lines), so a recipe's own wheel is its project *and* version."""
+    want = canonicalize_name(project)
+    pinned = Version(str(version)) if version is not None else None
+    found = []
+    for path in sorted(folder.glob("*.whl")) if folder.is_dir() else []:
+        parsed = wheel_project(path)
+        if parsed is not None and parsed[0] == want and pinned in (None, parsed[1]):
+            found.append(path)
+    return found
+
+
+def recipe_wheels(folder: Path, project: str, version: str,
+                  other_lines: frozenset[Version] = frozenset()) -> list[Path]:
+    """The wheels in ``folder`` that a recipe building ``project`` at ``version`` owns: its
+    own and its project's earlier ones, but not those of ``other_lines``, the versions that
+    other recipes build of the same project (numpy's 2.3.2 beside its 2.4.0)."""
+    own = Version(version)
+    return [w for w in wheels_of(folder, project)
+            if (found := wheel_project(w)) is not None
+            and (found[1] == own or found[1] not in other_lines)]
 
 
 def _fail(wheel: str, problem: str, *, package: str | None = None) -> WheelError:

@@ -250,6 +250,19 @@ def test_pyinit_must_be_an_exported_function(tmp_path: Path) -> None:
     ]
 
 
+def test_a_package_that_is_an_extension_module_exports_the_packages_pyinit(
+        tmp_path: Path) -> None:
+    # apsw/__init__.*.so is imported as the package `apsw`: CPython calls PyInit_apsw
+    good = make_wheel(tmp_path, name="apsw", tag=TAG,
+                      files={f"apsw/__init__{EXT}": side_module(exports=["PyInit_apsw"])})
+    assert check_extension_modules(good, EXT) == []
+    bad = make_wheel(tmp_path / "bad", name="apsw", tag=TAG,
+                     files={f"apsw/__init__{EXT}": side_module(exports=["PyInit___init__"])})
+    assert check_extension_modules(bad, EXT) == [
+        f"apsw-1.0-{TAG}.whl!apsw/__init__{EXT}: does not export PyInit_apsw"
+    ]
+
+
 def test_abi3_extension_needs_its_pyinit(tmp_path: Path) -> None:
     wheel = make_wheel(
         tmp_path, name="stable", tag="cp311-abi3-wasi_wasm32",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from invoke.program import Program
+from packaging.version import Version
 
 from tests.helpers.project import add_library, engine_of, pc_file, write_recipe
 from wasixtasks.archive import pack_tar_xz
@@ -355,6 +356,31 @@ def test_clean_artifacts(graph_cfg: Config) -> None:
     # every wheel of the project (names normalized), and nothing of another project
     assert sorted(clean(registry, graph_cfg, ["py-thing"], artifacts=True)) == sorted([older, mine])
     assert theirs.is_file()
+
+
+def test_clean_artifacts_keeps_another_recipes_line(graph_cfg: Config) -> None:
+    # a second recipe of py-thing's project builds 1.0: cleaning py-thing (2.0) keeps its
+    # wheel, and cleaning it takes only its own
+    write_recipe(graph_cfg.root, "py-thing-one", textwrap.dedent(f"""\
+        from wasixtasks.recipe import Sdist, wheel
+
+
+        @wheel(version="1.0", source=Sdist("py-thing", sha256={SHA!r}), name="py-thing-one",
+               dist_name="py-thing")
+        def recipe(b) -> None:
+            pass
+        """))
+    arts = graph_cfg.artifacts_dir
+    arts.mkdir(parents=True, exist_ok=True)
+    mine = arts / f"py_thing-2.0-{WHEEL}.whl"
+    older = arts / f"py_thing-1.9-{WHEEL}.whl"
+    line = arts / f"py_thing-1.0-{WHEEL}.whl"
+    for wheel in (mine, older, line):
+        wheel.write_bytes(b"PK")
+    registry = Registry.load(graph_cfg)
+    assert registry.other_lines(registry.get("py-thing")) == {Version("1.0")}
+    assert sorted(clean(registry, graph_cfg, ["py-thing"], artifacts=True)) == sorted([older, mine])
+    assert clean(registry, graph_cfg, ["py-thing-one"], artifacts=True) == [line]
 
 
 def test_clean_unknown_package(graph_cfg: Config) -> None:

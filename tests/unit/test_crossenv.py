@@ -27,6 +27,7 @@ from wasixtasks.crossenv import (
     RESOURCES,
     cross_env_vars,
     cross_home,
+    cross_platform_tag,
     cross_python,
     crossenv_python,
     ensure_cross_env,
@@ -95,6 +96,7 @@ class FakeRun:
         self.calls: list[Call] = []
         self.on_crossenv: list[Path] = []  # files `python -m crossenv` writes
         self.on_venv: list[Path] = []  # files `python -m venv` writes
+        self.platform_tag = "unknown_wasm32"  # what the cross pip answers
 
     def __call__(self, argv: Sequence[str | os.PathLike[str]], *, log: Log,
                  env: Mapping[str, str] | None = None, **kwargs: object) -> Completed:
@@ -104,6 +106,8 @@ class FakeRun:
             made = self.on_crossenv
         elif args[1:3] == ["-m", "venv"]:
             made = self.on_venv
+        elif args[1] == "-c":  # the cross pip's platform tag
+            return Completed(0, f"{self.platform_tag}\n")
         else:
             made = []
         for path in made:
@@ -310,7 +314,8 @@ def test_ensure_cross_env_reuses_a_matching_marker(
     tc = toolchain(target_python(tmp_path))
     home = cross_home(cfg, tc)
     home.mkdir(parents=True)
-    (home / MARKER).write_text(json.dumps({"identity": crossenv._identity(tc)}))
+    (home / MARKER).write_text(json.dumps({"identity": crossenv._identity(tc),
+                                           "platform_tag": "unknown_wasm32"}))
     (home / "kept.txt").write_text("the cross environment's files")
     assert ensure_cross_env(cfg, tc, log) == home
     assert (home / "kept.txt").is_file()
@@ -344,7 +349,7 @@ def test_ensure_cross_env_makes_a_cross_environment(
 
     assert ensure_cross_env(cfg, tc, log) == home
     assert not (home / "stale.txt").exists()
-    assert len(fake_run.calls) == 1
+    assert len(fake_run.calls) == 2
     call = fake_run.calls[0]
     cc, cxx = TOOLS["CC"], TOOLS["CXX"]
     assert call.argv == [
@@ -358,9 +363,16 @@ def test_ensure_cross_env_makes_a_cross_environment(
     assert call.env is not None and call.env["PIP_DISABLE_PIP_VERSION_CHECK"] == "1"
     fix = (RESOURCES / "crossenv-subprocess-fix.py.in").read_text()
     assert patch.read_text() == "# written by the fake command\n" + "\n" + fix
-    assert json.loads((home / MARKER).read_text()) == {"identity": crossenv._identity(tc)}
+    # then its pip is asked which platform it installs wheels for, in the cross environment
+    ask = fake_run.calls[1]
+    assert ask.argv[0] == str(cross_python(home)) and ask.argv[1] == "-c"
+    assert ask.env is not None and ask.env["VIRTUAL_ENV"] == str(home / "cross")
+    assert json.loads((home / MARKER).read_text()) == {"identity": crossenv._identity(tc),
+                                                       "platform_tag": "unknown_wasm32"}
+    assert cross_platform_tag(home) == "unknown_wasm32"
     assert log.step == "crossenv"
-    assert f"cross environment ready: {home}" in log.path.read_text()
+    assert (f"cross environment ready: {home} (its pip's platform: unknown_wasm32)"
+            in log.path.read_text())
 
     # ready now: the next wheel build reuses it
     fake_run.calls.clear()
@@ -421,5 +433,40 @@ def test_a_damaged_marker_recreates_the_environment(
     (home / MARKER).write_text("{damaged")
     fake_run.on_crossenv = [home / "lib" / "subprocess-patch.py"]
     assert ensure_cross_env(cfg, tc, log) == home
-    assert len(fake_run.calls) == 1
-    assert json.loads((home / MARKER).read_text()) == {"identity": crossenv._identity(tc)}
+    assert len(fake_run.calls) == 2
+    assert json.loads((home / MARKER).read_text()) == {"identity": crossenv._identity(tc),
+                                                       "platform_tag": "unknown_wasm32"}
+
+
+def test_a_marker_without_the_platform_tag_recreates_the_environment(
+        cfg: Config, tmp_path: Path, log: Log, monkeypatch: pytest.MonkeyPatch,
+        fake_run: FakeRun) -> None:
+    # what this release's predecessor wrote: the identity only
+    monkeypatch.setattr(crossenv, "find_build_python", no_search)
+    tc = toolchain(target_python(tmp_path, RUNNING))
+    home = cross_home(cfg, tc)
+    home.mkdir(parents=True)
+    (home / MARKER).write_text(json.dumps({"identity": crossenv._identity(tc)}))
+    fake_run.on_crossenv = [home / "lib" / "subprocess-patch.py"]
+    fake_run.platform_tag = "wasi_0_0_0_wasm32"
+    assert ensure_cross_env(cfg, tc, log) == home
+    assert [c.argv[1] for c in fake_run.calls] == ["-m", "-c"]
+    assert cross_platform_tag(home) == "wasi_0_0_0_wasm32"
+
+
+def test_a_cross_pip_without_a_platform_is_an_error(
+        cfg: Config, tmp_path: Path, log: Log, monkeypatch: pytest.MonkeyPatch,
+        fake_run: FakeRun) -> None:
+    monkeypatch.setattr(crossenv, "find_build_python", no_search)
+    tc = toolchain(target_python(tmp_path, RUNNING))
+    home = cross_home(cfg, tc)
+    fake_run.on_crossenv = [home / "lib" / "subprocess-patch.py"]
+    fake_run.platform_tag = ""
+    with pytest.raises(ToolchainError) as info:
+        ensure_cross_env(cfg, tc, log)
+    assert info.value.message == "the cross environment's pip reported no platform tag"
+    assert (info.value.package, info.value.step) == ("numpy", "crossenv")
+    assert not (home / MARKER).exists()
+    with pytest.raises(ToolchainError) as unknown:
+        cross_platform_tag(home)
+    assert unknown.value.message == f"the cross environment {home} has no recorded platform tag"

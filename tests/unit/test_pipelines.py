@@ -25,19 +25,25 @@ from pathlib import Path
 
 import pytest
 from packaging.tags import Tag
+from packaging.version import Version
 
 from tests.helpers.project import add_library, engine_of, write_recipe
 from tests.helpers.wasmbytes import side_module
 from tests.helpers.wheelfactory import make_wheel, read_members
 from wasixtasks.archive import pack_tar_xz
 from wasixtasks.config import Config
-from wasixtasks.errors import ToolchainError, WheelError
+from wasixtasks.errors import BuildError, ToolchainError, WheelError
 from wasixtasks.fsutil import sha256_file
 from wasixtasks.layout import INCLUDEDIR, LIBDIR
 from wasixtasks.pipelines import stamps
 from wasixtasks.pipelines.common import COPY_MTIME, Engine, copy_prepared
 from wasixtasks.pipelines.library import check_host_tools, source_origin
-from wasixtasks.pipelines.wheel import check_and_place, link_python, remove_older_wheels
+from wasixtasks.pipelines.wheel import (
+    check_and_place,
+    link_python,
+    offer_build_wheels,
+    remove_older_wheels,
+)
 from wasixtasks.recipe import Kind, Recipe, Sdist, Url, declare
 from wasixtasks.registry import Registry
 from wasixtasks.run import Log
@@ -752,7 +758,7 @@ def test_remove_older_wheels_keeps_other_projects(tmp_path: Path) -> None:
     ]
     for name in names:
         tree(artifacts, {name: "x"})
-    remove_older_wheels(artifacts, artifacts / names[0])
+    remove_older_wheels(artifacts, artifacts / names[0], wheel_recipe())
     assert sorted(p.name for p in artifacts.iterdir()) == sorted([
         "demo_pkg-1.0-cp313-cp313-wasix_wasm32.whl",
         "demo_pkg_extra-1.0-py3-none-any.whl",
@@ -760,6 +766,55 @@ def test_remove_older_wheels_keeps_other_projects(tmp_path: Path) -> None:
         "zlib.tar.xz",
         "demo_pkg-0.9.tar.gz",
     ])
+
+
+def test_remove_older_wheels_keeps_other_recipes_lines(tmp_path: Path) -> None:
+    # two recipes of one project (numpy's lines): building one keeps the other's wheel, and
+    # versions that no recipe builds any more still go
+    artifacts = tmp_path / "artifacts"
+    names = [
+        "demo_pkg-1.1-cp313-cp313-wasix_wasm32.whl",  # the current one
+        "demo_pkg-1.0-cp313-cp313-wasix_wasm32.whl",  # this recipe's earlier version
+        "demo_pkg-1.1-cp313-abi3-wasix_wasm32.whl",  # this version, earlier tags
+        "demo_pkg-2.0-cp313-cp313-wasix_wasm32.whl",  # the other recipe's line
+    ]
+    for name in names:
+        tree(artifacts, {name: "x"})
+    remove_older_wheels(artifacts, artifacts / names[0], wheel_recipe(version="1.1"),
+                        frozenset([Version("2.0")]))
+    assert sorted(p.name for p in artifacts.iterdir()) == sorted([names[0], names[3]])
+
+
+def test_build_wheels_are_offered_under_the_cross_pips_tag(full: Config) -> None:
+    # demo-user builds against demo-pkg's wheel: only that wheel (not the rest of
+    # artifacts/) is offered, renamed for the cross pip, pinned and binary-only
+    write_recipe(full.root, "demo-user", WHEEL_RECIPE.replace('"demo-pkg"', '"demo-user"')
+                 .replace('libs=["zlib"]', 'build_wheels=["demo-pkg"]'))
+    engine = engine_of(full)
+    artifacts = full.artifacts_dir
+    artifacts.mkdir(parents=True, exist_ok=True)
+    wheel = make_wheel(artifacts, name="demo_pkg", version="1.0", tag=f"cp313-cp313-{PLATFORM_TAG}")
+    make_wheel(artifacts, name="cython", version="3.1.2", tag=f"cp313-cp313-{PLATFORM_TAG}")
+    stamps.write_stamp(full.layout.package("demo-pkg").stamp,
+                       stamps.make_stamp(full, engine.input_hash("demo-pkg"), wheel, []))
+    src = full.root / "src"
+    log = Log("demo-user", full.root / "demo-user.log")
+    env = offer_build_wheels(engine, engine.registry.get("demo-user"), src, "unknown_wasm32", log)
+    folder = src / ".wasixtasks" / "build-wheels"
+    assert env["PIP_FIND_LINKS"] == str(folder)
+    assert [p.name for p in folder.iterdir()] == ["demo_pkg-1.0-cp313-cp313-unknown_wasm32.whl"]
+    assert (folder / "demo_pkg-1.0-cp313-cp313-unknown_wasm32.whl").read_bytes() == wheel.read_bytes()
+    assert Path(env["PIP_CONSTRAINT"]).read_text() == "demo-pkg==1.0\n"
+    assert env["PIP_ONLY_BINARY"] == "demo-pkg"
+    assert f"offered to the build environment: {wheel.name}" in log.path.read_text()
+
+    # a wheel that is not current (its stamp is gone) is not offered: the build stops
+    full.layout.package("demo-pkg").stamp.unlink()
+    with pytest.raises(BuildError) as info:
+        offer_build_wheels(engine, engine.registry.get("demo-user"), src, "unknown_wasm32", log)
+    assert info.value.message == ("demo-user builds against demo-pkg's wheel, which is not "
+                                  "built or out of date")
+    assert (info.value.package, info.value.step) == ("demo-user", "build-wheels")
 
 
 def test_link_python_into_a_sysroot(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from ..checks import wheel_modules
 from ..errors import CheckError
@@ -12,19 +13,22 @@ from ..pipelines.common import Engine
 from ..run import console
 from ..sbom import read_wheel_sbom, verify_wheel_sbom
 from ..sysroot import library_closure
+from ..wheels import wheel_project
 
 
 def check_sboms(engine: Engine, target: Path, libraries: Path) -> None:
     """One line per native wheel; raise on the first problem after all are listed."""
     wheels = sorted(target.glob("*.whl")) if target.is_dir() else [target]
-    recipes = {canonicalize_name(r.project): r for r in engine.registry}
+    # by project and version: two recipes may build two lines of one project (numpy)
+    recipes = {(canonicalize_name(r.project), Version(r.version)): r for r in engine.registry}
     problems: list[str] = []
     checked = 0
     for wheel in wheels:
         if not wheel_modules(wheel):
             continue  # pure Python: nothing linked, no SBOM
         checked += 1
-        recipe = recipes.get(canonicalize_name(wheel.name.split("-", 1)[0]))
+        parsed = wheel_project(wheel)
+        recipe = recipes.get(parsed) if parsed is not None else None
         expected = library_closure(engine.registry, recipe) if recipe else None
         found = verify_wheel_sbom(wheel, libraries, expected)
         if found:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from ..fsutil import remove_tree
 from ..locks import held
 from ..registry import Registry
 from ..config import Config
+from ..wheels import recipe_wheels
 
 
 def clean(registry: Registry, cfg: Config, names: Iterable[str], *, prepared: bool = False,
@@ -24,9 +23,9 @@ def clean(registry: Registry, cfg: Config, names: Iterable[str], *, prepared: bo
         doomed = paths.work_entries(sources=prepared)
         if artifacts:
             doomed.append(paths.library_artifact)
-            project = canonicalize_name(recipe.project)
-            doomed += [w for w in cfg.artifacts_dir.glob("*.whl")
-                       if canonicalize_name(w.name.split("-", 1)[0]) == project]
+            # not another recipe's line of the same project
+            doomed += recipe_wheels(cfg.artifacts_dir, recipe.project, recipe.version,
+                                    registry.other_lines(recipe))
         with held(paths.lock, what=f"pkgs/{name}", wait=False):
             for path in doomed:
                 if path.exists() or path.is_symlink():

@@ -10,6 +10,7 @@ deterministically to artifacts/.
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,10 +18,10 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from ..checks import check_extension_modules, is_shared_object
-from ..crossenv import cross_env_vars, cross_python, ensure_cross_env
-from ..errors import CheckError, WheelError
+from ..crossenv import cross_env_vars, cross_platform_tag, cross_python, ensure_cross_env
+from ..errors import BuildError, CheckError, WheelError
 from ..fsutil import fresh_dir, remove_tree
-from ..layout import INCLUDEDIR, LIBDIR
+from ..layout import INCLUDEDIR, LIBDIR, PREFIX
 from ..recipe import Recipe
 from ..run import Log
 from ..stages.wheel import WheelBuild, WheelContext
@@ -28,7 +29,8 @@ from ..sysroot import assemble
 from ..toolchain.env import build_env, path_map
 from ..toolchain.model import TargetPython
 from ..sbom import SBOM_NAME, libraries_in_sysroot, make_sbom, wheel_needs
-from ..wheels import inspect_wheel, retag_wheel
+from ..wheels import inspect_wheel, recipe_wheels, retag_wheel, wheel_project
+from . import stamps
 from .buildinfo import FILE_NAME, build_info
 from .common import Engine, prepare_tree
 from .library import Built, Slots, check_host_tools, source_origin
@@ -47,10 +49,46 @@ def link_python(py: TargetPython, sysroot: Path) -> None:
                 (pc_dest / pc.name).symlink_to(pc)
 
 
+#: where a wheel build finds the wheels it builds against (``build_wheels``), below its tree
+OFFERED = Path(".wasixtasks") / "build-wheels"
+
+
+def offer_build_wheels(engine: Engine, recipe: Recipe, src: Path, cross_tag: str,
+                       log: Log) -> dict[str, str]:
+    """The pip settings that make a build's isolated environment take ``build_wheels`` from
+    our own wheels: those recipes' current wheels, and nothing else from artifacts/ (our
+    wasm32 Cython wheel must not replace the build machine's Cython), pinned to their
+    versions, binary only (never the project's newest sdist from the registry).
+
+    The cross pip names the target by crossenv's platform (``cross_tag``, e.g.
+    ``unknown_wasm32``), not ours, and would pass over ``wasix_wasm32`` wheels: each is
+    offered as a copy named with that tag, otherwise the same file."""
+    folder = fresh_dir(src / OFFERED)
+    pins: list[str] = []
+    for dep in recipe.build_wheels:
+        package = engine.cfg.layout.package(dep)
+        wheel = stamps.is_current(stamps.read_stamp(package.stamp), engine.input_hash(dep),
+                                  engine.cfg.root)
+        parsed = wheel_project(wheel) if wheel is not None else None
+        if wheel is None or parsed is None:
+            raise BuildError(f"{recipe.name} builds against {dep}'s wheel, which is not built "
+                             "or out of date", package=recipe.name, step="build-wheels",
+                             log=log.path, hint=f"Run `invoke build.wheel {dep}` first.")
+        offered = f"{wheel.name.rsplit('-', 1)[0]}-{cross_tag}.whl"  # the platform tag is last
+        shutil.copyfile(wheel, folder / offered)
+        pins.append(f"{parsed[0]}=={parsed[1]}")
+        log.info(f"offered to the build environment: {wheel.name} (as {offered})")
+    constraints = src / OFFERED.parent / "build-wheels-constraints.txt"
+    constraints.write_text("".join(f"{pin}\n" for pin in pins))
+    return {"PIP_FIND_LINKS": str(folder), "PIP_CONSTRAINT": str(constraints),
+            "PIP_ONLY_BINARY": ",".join(pin.split("==")[0] for pin in pins)}
+
+
 def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path,
-                    about: bytes = b"") -> Path:
+                    about: bytes = b"", keep: frozenset[Version] = frozenset()) -> Path:
     """Validate what pip produced and write the final wheel to artifacts/ (with ``info``, the
-    build info ``about`` as ``.dist-info/wasixtasks.json``)."""
+    build info ``about`` as ``.dist-info/wasixtasks.json``). ``keep``: the versions of the
+    project that other recipes build (their wheels stay)."""
     ctx.log.enter("check")
     wheels = sorted(ctx.out_dir.glob("*.whl")) if ctx.out_dir.is_dir() else []
 
@@ -106,16 +144,18 @@ def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path,
                      + (f" ({', '.join(lib.name for lib in libraries)})" if libraries else ""))
     final = retag_wheel(wheels[0], python_tag=python_tag, abi_tag=abi, platform_tag=platform,
                         dest_dir=artifacts, extra=extra or None,
-                        scrub=path_map(build_dir=ctx.source_dir, sysroot=ctx.sysroot))
-    remove_older_wheels(artifacts, final)
+                        scrub=(*path_map(build_dir=ctx.source_dir, sysroot=ctx.sysroot),
+                               (str(py.prefix), PREFIX)))
+    remove_older_wheels(artifacts, final, recipe, keep)
     return final
 
 
-def remove_older_wheels(artifacts: Path, current: Path) -> None:
-    """Other versions of ``current``'s project would be published side by side."""
-    project = canonicalize_name(current.name.split("-", 1)[0])
-    for old in artifacts.glob("*.whl"):
-        if old != current and canonicalize_name(old.name.split("-", 1)[0]) == project:
+def remove_older_wheels(artifacts: Path, current: Path, recipe: Recipe,
+                        other_lines: frozenset[Version] = frozenset()) -> None:
+    """The recipe's earlier wheels would be published beside ``current``; other recipes'
+    lines of the same project (``other_lines``) stay."""
+    for old in recipe_wheels(artifacts, recipe.project, recipe.version, other_lines):
+        if old != current:
             old.unlink()
 
 
@@ -130,11 +170,15 @@ def build_wheel(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Built
     cross = ensure_cross_env(engine.cfg, toolchain, log)
     env = cross_env_vars(cross, build_env(toolchain, sysroot, build_dir=src,
                                           static=recipe.static_libs))
+    # CPython's headers name themselves in assert strings (__FILE__): by their path on
+    # the target, not in this machine's cache folder
+    for var in ("CFLAGS", "CXXFLAGS"):
+        env[var] = f"{env[var]} -ffile-prefix-map={py.prefix}={PREFIX}"
     env.update(slots.env)
     if "MAKEFLAGS" not in slots.env:
         env["MAKEFLAGS"] = f"-j{slots.jobs}"
     if recipe.build_wheels:
-        env["PIP_FIND_LINKS"] = str(engine.cfg.artifacts_dir)  # wheels built earlier
+        env.update(offer_build_wheels(engine, recipe, src, cross_platform_tag(cross), log))
     check_host_tools(recipe, env, log)
     out_dir = fresh_dir(paths.wheel_out)
     ctx = WheelContext(recipe=recipe, toolchain=toolchain, log=log, source_dir=src,
@@ -153,7 +197,8 @@ def build_wheel(engine: Engine, recipe: Recipe, log: Log, slots: Slots) -> Built
         engine.cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
         origin, exact = source_origin(engine, recipe)
         info = build_info(recipe, toolchain, origin=origin, exact=exact)
-        final = check_and_place(ctx, recipe, engine.cfg.artifacts_dir, info)
+        final = check_and_place(ctx, recipe, engine.cfg.artifacts_dir, info,
+                                engine.registry.other_lines(recipe))
     finally:
         remove_tree(out_dir)
     log.write(f"{FILE_NAME}:\n{info.decode()}")
