@@ -6,7 +6,7 @@ import numpy.linalg
 import numpy.random
 
 assert np.__file__.startswith("/usr/local/lib/python3.13/site-packages/"), np.__file__
-core = np._core._multiarray_umath
+core = (np._core if hasattr(np, "_core") else np.core)._multiarray_umath  # 1.x: np.core
 assert core.__file__.endswith(".so"), core.__file__
 print("numpy", np.__version__, "from", core.__file__)
 
