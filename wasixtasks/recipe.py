@@ -136,7 +136,9 @@ class Test:
     Libraries: a C or C++ program compiled against the installed library (``pkg_config`` names
     the modules whose flags it needs); wheels: a Python script run by the WASIX CPython with
     the wheel installed. ``expect`` must appear in its output. A test named ``*-broken.*`` is
-    expected to fail; ``skip`` gives the reason a test is not run.
+    expected to fail; ``skip`` gives the reason a test is not run. ``requires``: what a wheel's
+    test needs besides the wheel and its own requirements (pip requirement strings, installed
+    from the same index in the same pip run).
     """
 
     program: str
@@ -145,6 +147,7 @@ class Test:
     libs: tuple[str, ...] = ()
     network: bool = False
     skip: str | None = None
+    requires: tuple[str, ...] = ()
 
     @property
     def broken(self) -> bool:

@@ -226,17 +226,19 @@ def test_wheel(engine: Engine, name: str) -> TestResult:
         log.info(f"published {dist} again first ({published.files} wheels): it did not hold "
                  "exactly the wheels of artifacts/")
     pip = target_pip(engine.cfg, log)
-    requirement = f"{recipe.project}=={wheel.name.split('-')[1]}"
+    # the recipe's own version (another recipe may build another line of the project), and
+    # what its test needs besides
+    requirements = [f"{recipe.project}=={recipe.version}", *test.requires]
     log.enter("install")
-    log.info(f"pip {PIP_VERSION} in the target CPython: pip install {requirement} "
+    log.info(f"pip {PIP_VERSION} in the target CPython: pip install {' '.join(requirements)} "
              f"--index-url file://{INDEX_GUEST}/simple (the sandbox's view of {dist})")
     site = fresh_dir(engine.cfg.layout.package(name).test) / "site-packages"
     site.mkdir()
     assert py.python_wasm is not None
     result = run_wasm(
         py.python_wasm,
-        ["install-then-test.py", f"{PIP_GUEST}", f"file://{INDEX_GUEST}/simple", requirement,
-         "test.py"],
+        ["install-then-test.py", f"{PIP_GUEST}", f"file://{INDEX_GUEST}/simple", "test.py",
+         *requirements],
         files={**python_files(py, site), **map_tree(pip / "pip", f"{PIP_GUEST}/pip"),
                **map_tree(dist, INDEX_GUEST)},
         workspace={"install-then-test.py": INSTALL_THEN_TEST,

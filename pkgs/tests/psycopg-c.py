@@ -4,26 +4,7 @@ connection), SQL composition, and dumpers/loaders of the C Transformer, no serve
 
 import datetime
 import decimal
-import importlib.util
-import sys
 import uuid
-
-if importlib.util.find_spec("psycopg") is None:
-    # psycopg-c does not require psycopg (psycopg[c] pulls psycopg-c, not the other way),
-    # and `invoke test.wheel` installs this package alone: install the pure psycopg from
-    # the same index with the pip it used (its folder and the index as the test runner
-    # maps them into the sandbox)
-    sys.path.insert(0, "/opt/target-pip")
-    from pip._internal.cli.main import main as pip_main
-
-    code = pip_main(["install", "--isolated", "--no-cache-dir", "--disable-pip-version-check",
-                     "--no-input", "--progress-bar", "off", "--root-user-action", "ignore",
-                     "--no-compile", "--only-binary", ":all:", "--no-deps",
-                     "--index-url", "file:///index/simple", "psycopg==3.2.9"])
-    assert code == 0, f"pip could not install psycopg (exit {code})"
-    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_ImportBlocker"]
-    sys.path.remove("/opt/target-pip")
-    importlib.invalidate_caches()
 
 import psycopg
 import psycopg_c

@@ -1,8 +1,8 @@
 """Run by the WASIX CPython under Wasmer for `invoke test.wheel` (not imported on the host).
 
-usage: python install-then-test.py PIP_FOLDER INDEX_URL REQUIREMENT SCRIPT
+usage: python install-then-test.py PIP_FOLDER INDEX_URL SCRIPT REQUIREMENT...
 
-1. ``pip install REQUIREMENT`` from INDEX_URL alone (the generated index, mapped into the
+1. ``pip install REQUIREMENT...`` from INDEX_URL alone (the generated index, mapped into the
    sandbox), into this interpreter's own site-packages, wheels only: pip, running on the
    target, picks the wheels by the target's tags and judges markers with its environment.
 2. pip is forgotten (its modules, its folder on sys.path, its logging handlers),
@@ -22,7 +22,7 @@ import sysconfig
 INSTALL_FAILED = 3
 
 
-def install(pip_folder: str, index_url: str, requirement: str) -> int:
+def install(pip_folder: str, index_url: str, requirements: list[str]) -> int:
     sys.path.insert(0, pip_folder)
     try:
         from pip._internal.cli.main import main as pip_main
@@ -30,7 +30,7 @@ def install(pip_folder: str, index_url: str, requirement: str) -> int:
         return pip_main([
             "install", "--isolated", "--no-cache-dir", "--disable-pip-version-check",
             "--no-input", "--progress-bar", "off", "--root-user-action", "ignore",
-            "--no-compile", "--only-binary", ":all:", "--index-url", index_url, requirement,
+            "--no-compile", "--only-binary", ":all:", "--index-url", index_url, *requirements,
         ])
     finally:
         # pip 26 watches imports after an install (it advises callers to import first or
@@ -49,11 +49,11 @@ def install(pip_folder: str, index_url: str, requirement: str) -> int:
 
 
 def main() -> int:
-    pip_folder, index_url, requirement, script = sys.argv[1:5]
-    code = install(pip_folder, index_url, requirement)
+    pip_folder, index_url, script, *requirements = sys.argv[1:]
+    code = install(pip_folder, index_url, requirements)
     sys.stdout.flush()
     if code != 0:
-        print(f"pip could not install {requirement} from {index_url} (exit {code})",
+        print(f"pip could not install {' '.join(requirements)} from {index_url} (exit {code})",
               file=sys.stderr)
         return INSTALL_FAILED
     # site-packages joins sys.path at startup only when it exists, and it did not yet: add
