@@ -175,7 +175,8 @@ class Registry:
         """The versions other recipes build of ``recipe``'s project (numpy's lines)."""
         project = canonicalize_name(recipe.project)
         return frozenset(Version(r.version) for r in self._recipes.values()
-                         if r.name != recipe.name and canonicalize_name(r.project) == project)
+                         if r.kind is Kind.WHEEL and r.name != recipe.name
+                         and canonicalize_name(r.project) == project)
 
     def names(self, kind: Kind | None = None) -> list[str]:
         return sorted(n for n, r in self._recipes.items() if kind is None or r.kind is kind)

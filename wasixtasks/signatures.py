@@ -384,6 +384,22 @@ class _Image:
 _NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_.")
 
 
+def _init_memory(m: _Module, origin: str) -> int | None:
+    """The function that copies the passive data segments into memory (``memory.init``):
+    ``__wasm_init_memory`` by name, else the start function or one it calls (a module with
+    C++ static constructors or TLS starts in ``__wasm_start``, which calls it)."""
+    named = next((i for i, n in m.names.items() if n == "__wasm_init_memory"), None)
+    if named is not None and named in m.bodies:
+        return named
+    if m.start is None or m.start not in m.bodies:
+        return None
+    called = [imm[0] for op, imm in _code(m.bodies[m.start], origin) if op == 0x10]
+    for index in [m.start, *called]:
+        if index in m.bodies and any(op == 0xFC08 for op, _ in _code(m.bodies[index], origin)):
+            return index
+    return None
+
+
 def _image(m: _Module, origin: str) -> _Image | None:
     # the linker's function: exported for the dynamic loader, or named in the name section
     exported = m.exports.get("__wasm_apply_data_relocs")
@@ -391,8 +407,9 @@ def _image(m: _Module, origin: str) -> _Image | None:
         (i for i, n in m.names.items() if n == "__wasm_apply_data_relocs"), None)
     if relocs is None or relocs not in m.bodies:
         return None  # no word of its data holds an address: no table to check
-    if m.start is None or m.start not in m.bodies:
-        raise Unreadable("no __wasm_init_memory start function (no passive data)")
+    init = _init_memory(m, origin)
+    if init is None:
+        raise Unreadable("no __wasm_init_memory function (no passive data)")
     memory_base = table_base = -1
     got_funcs: dict[int, str] = {}
     for i, (mod, name) in enumerate(m.globals_imported):
@@ -405,7 +422,7 @@ def _image(m: _Module, origin: str) -> _Image | None:
     # where the passive segments land: global.get mb; i32.const D; i32.add; ... memory.init
     memory: dict[int, bytes] = {}
     window: list[tuple[int, tuple[int, ...]]] = []
-    for op, imm in _code(m.bodies[m.start], origin):
+    for op, imm in _code(m.bodies[init], origin):
         window = (window + [(op, imm)])[-6:]
         # dest = __memory_base + D (either order); source offset; size; memory.init
         if op == 0xFC08 and len(window) == 6 and window[2][0] == 0x6A:

@@ -10,6 +10,7 @@ from packaging.version import Version
 from ..checks import wheel_modules
 from ..errors import CheckError
 from ..pipelines.common import Engine
+from ..recipe import Kind
 from ..run import console
 from ..sbom import read_wheel_sbom, verify_wheel_sbom
 from ..sysroot import library_closure
@@ -20,7 +21,8 @@ def check_sboms(engine: Engine, target: Path, libraries: Path) -> None:
     """One line per native wheel; raise on the first problem after all are listed."""
     wheels = sorted(target.glob("*.whl")) if target.is_dir() else [target]
     # by project and version: two recipes may build two lines of one project (numpy)
-    recipes = {(canonicalize_name(r.project), Version(r.version)): r for r in engine.registry}
+    recipes = {(canonicalize_name(r.project), Version(r.version)): r
+               for r in engine.registry if r.kind is Kind.WHEEL}
     problems: list[str] = []
     checked = 0
     for wheel in wheels:
