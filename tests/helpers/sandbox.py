@@ -43,8 +43,16 @@ def recipe_closure(names: Iterable[str], repo: Path = REPO) -> dict[str, Path]:
     and the target CPython (with their dependencies), which every build needs."""
     registry = Registry.load(load_config(repo))
     base = [r.name for r in registry if r.kind is Kind.TOOLCHAIN or r.provides_python]
-    return {n: registry.get(n).file.resolve()
-            for n in Graph.of(registry).closure([*names, *base])}
+    graph = Graph.of(registry)
+    wanted = set(graph.closure([*names, *base]))
+    while True:
+        # a file may declare several recipes (numpy's lines, arrow's): all of them come
+        # along, with what they need
+        files = {registry.get(n).file.resolve() for n in wanted}
+        more = set(graph.closure([r.name for r in registry if r.file.resolve() in files]))
+        if more <= wanted:
+            return {n: registry.get(n).file.resolve() for n in sorted(wanted)}
+        wanted |= more
 
 
 def clone_project(dest: Path, *, repo: Path = REPO, extra: list[str] | None = None,
