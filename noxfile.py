@@ -91,11 +91,9 @@ def e2e(session: nox.Session) -> None:
 
 
 #: Signature mismatches `check.signatures` found in built wheels and not fixed yet (each traps
-#: only when that function is called): numpy's test-only module; Pillow's Tk glue (no Tk in
-#: WASIX); code mypyc generates for charset-normalizer (pickling, explicit __init__ calls).
+#: only when that function is called): code mypyc generates for charset-normalizer (pickling,
+#: explicit __init__ calls). numpy's and Pillow's are fixed by our patches.
 KNOWN_SIGNATURES = (
-    "*numpy/_core/_multiarray_tests.*!printf_float_g",
-    "*PIL/_imagingtk.*!load_tkinter_funcs",
     "*charset_normalizer/md__mypyc.*!CPyPickle_GetState",
     "*charset_normalizer/md__mypyc.*!CPyPy_*_____init__",
 )
