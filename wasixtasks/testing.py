@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from .errors import RecipeError, ToolchainError, WasixError
 from .fsutil import fresh_dir
@@ -33,7 +34,7 @@ from .toolchain.env import build_env
 from .toolchain.model import TargetPython
 from .toolchain.runtime import RunResult, map_tree, run_wasm
 from .targetpip import PIP_VERSION, target_pip
-from .wheels import install_wheel, wheels_of
+from .wheels import install_wheel, wheel_project, wheels_of
 
 CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".C")
 
@@ -264,9 +265,9 @@ def test_wheel(engine: Engine, name: str) -> TestResult:
 
 def _published_wheels(dist: Path, installed: list[str]) -> list[Path]:
     """The wheels of the index pip reported as ``name-version`` (names normalized)."""
-    wanted = {(canonicalize_name(n), v) for n, _, v in (i.rpartition("-") for i in installed)}
-    return [w for w in sorted((dist / PACKAGES_DIR).glob("*.whl"))
-            if (canonicalize_name(w.name.split("-")[0]), w.name.split("-")[1]) in wanted]
+    wanted = {(canonicalize_name(n), Version(v))
+              for n, _, v in (i.rpartition("-") for i in installed)}
+    return [w for w in sorted((dist / PACKAGES_DIR).glob("*.whl")) if wheel_project(w) in wanted]
 
 
 def run_test(engine: Engine, name: str) -> TestResult:
