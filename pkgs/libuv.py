@@ -1,6 +1,7 @@
-"""libuv: the cross-platform asynchronous I/O library (CMake), static as in the seed. Our two
-patches add a WASIX platform (the poll()-based unix loop) and leave out what wasix-libc
-declares but does not define (fork, priorities, statfs, interface lists, ptsname)."""
+"""libuv: the cross-platform asynchronous I/O library (CMake), static as in the seed. Our
+patches add a WASIX platform (the poll()-based unix loop), leave out what wasix-libc
+declares but does not define (fork, priorities, statfs, interface lists, ptsname), and start
+threads through a routine of pthread's own type (a cast one traps on wasm)."""
 
 from wasixtasks.recipe import Debian, Test, library
 from wasixtasks.stages import LibBuild

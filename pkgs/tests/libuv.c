@@ -1,6 +1,8 @@
 /* libuv test: a repeating timer on the loop, then a TCP echo over the loopback interface:
  * a server on 127.0.0.1 (an ephemeral port, read back with uv_tcp_getsockname), a client
- * that connects, writes a message and reads back the echo, both on one loop. */
+ * that connects, writes a message and reads back the echo, both on one loop; then threads:
+ * uv_thread_create/uv_thread_join and work queued on libuv's thread pool (uv_queue_work),
+ * whose results come back to the loop thread. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,30 @@ static uv_write_t write_req, echo_req;
 static char echoed[64];
 static size_t echoed_len;
 static int closed;
+
+static unsigned long sums[4];
+static int works_done;
+static unsigned long thread_sum;
+
+/* the sum of 0..n-1, computed slowly enough to be worth a thread */
+static unsigned long sum_below(unsigned long n) {
+    unsigned long s = 0;
+    for (unsigned long i = 0; i < n; i++) s += i;
+    return s;
+}
+
+static void thread_entry(void *arg) { thread_sum = sum_below((unsigned long)(size_t)arg); }
+
+static void work(uv_work_t *req) {
+    size_t i = (size_t)req->data;
+    sums[i] = sum_below(1000UL * (i + 1));
+}
+
+static void after_work(uv_work_t *req, int status) {
+    (void)req;
+    CHECK(status, "after_work");
+    works_done++;
+}
 
 static void on_tick(uv_timer_t *t) {
     if (++ticks == 3) uv_timer_stop(t);
@@ -116,6 +142,22 @@ int main(void) {
         return 1;
     }
     printf("tcp echo on 127.0.0.1:%d: '%s' (%d handles closed)\n", port, echoed, closed);
+
+    uv_thread_t thread;
+    CHECK(uv_thread_create(&thread, thread_entry, (void *)(size_t)100), "uv_thread_create");
+    CHECK(uv_thread_join(&thread), "uv_thread_join");
+    if (thread_sum != 4950) { printf("thread: sum %lu\n", thread_sum); return 1; }
+    uv_work_t reqs[4];
+    for (size_t i = 0; i < 4; i++) {
+        reqs[i].data = (void *)i;
+        CHECK(uv_queue_work(loop, &reqs[i], work, after_work), "uv_queue_work");
+    }
+    CHECK(uv_run(loop, UV_RUN_DEFAULT), "uv_run (work)");
+    for (size_t i = 0; i < 4; i++) {
+        if (sums[i] != sum_below(1000UL * (i + 1))) { printf("work %zu: %lu\n", i, sums[i]); return 1; }
+    }
+    if (works_done != 4) { printf("thread pool: %d of 4 works done\n", works_done); return 1; }
+    printf("threads: uv_thread_create sum %lu; thread pool: %d works done\n", thread_sum, works_done);
     CHECK(uv_loop_close(loop), "uv_loop_close");
     printf("libuv OK\n");
     return 0;
