@@ -2,8 +2,8 @@
 
 Cross-built from the official release source with a build-machine CPython 3.13; extension
 modules are loaded with dlopen (dynload_shlib), threads are real pthreads, and the standard
-library's own C modules are built into python.wasm (zlib, lzma, bz2, ctypes, sqlite3 from
-the catalog's library recipes). The install holds python.wasm, the headers, the sysconfig
+library's own C modules are built into python.wasm (zlib, lzma, bz2, ctypes, sqlite3, and
+ssl and hashlib over a static OpenSSL, from the catalog's library recipes). The install holds python.wasm, the headers, the sysconfig
 data (for crossenv) and the standard library as one zip (the runtime's PYTHONHOME).
 """
 
@@ -47,7 +47,7 @@ def stdlib_zip(lib: Path, sysconfigdata: Path, out: Path) -> None:
         sha256="1e66a7945a48390ee4c2a4268a0e4185884059a13c4aab6d148aa208deea4a76",
         backup=Debian("python3.13", "3.13.15-1"),
     ),
-    libs=["zlib", "xz", "bzip2", "libffi", "sqlite"],
+    libs=["zlib", "xz", "bzip2", "libffi", "sqlite", "openssl"],
     provides_python=True,
     test=Test("tests/cpython.py", expect="cpython test OK"),
     catalog_version="feat/dl@e3245fc",
@@ -62,6 +62,9 @@ def cpython(b: LibBuild) -> None:
         f"--with-build-python={b.build_python('3.13')}",
         "--without-ensurepip", "--disable-ipv6", "--without-pymalloc",
         "--disable-test-modules",
+        # _ssl and _hashlib: OpenSSL's headers from this build's sysroot (its archives are
+        # on the library path already; without this, configure looks on the build machine)
+        f"--with-openssl={b.sysroot}{b.prefix}",
         cwd="_build",
         env={"CONFIG_SITE": str(site), "OPT": "-DNDEBUG -O2 -Wall"},
     )

@@ -44,7 +44,8 @@ def test_setup_in_a_second_checkout_restores_from_the_cache(checkout: tuple[Path
     root, result = checkout
     assert result.returncode == 0, result.output
     status = statuses(result.output)
-    assert {*TOOLCHAIN, "cpython", "zlib", "xz", "bzip2", "libffi", "sqlite"} <= set(status)
+    assert {*TOOLCHAIN, "cpython", "zlib", "xz", "bzip2", "libffi", "sqlite",
+            "openssl"} <= set(status)
     assert set(status.values()) == {"restored"}, status
     assert "compiler: " in result.output and "target CPython 3.13" in result.output
     assert ".cpython-313-wasm32-wasi.so" in result.output
