@@ -38,13 +38,28 @@ class ModuleReport:
     bundled: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    #: bytes of thread-locals (``__tls_size``) and whether the module exports
+    #: ``__wasix_init_tls``, which Wasmer calls to give each further thread its own copy
+    tls_size: int = 0
+    tls_init: bool = True
+
+    @property
+    def tls_unset(self) -> bool:
+        """Thread-locals that only the loading thread gets: every other thread finds them at
+        address 0, all threads sharing the same bytes (wasix-libc's scrt1.o was not linked)."""
+        return self.tls_size > 0 and not self.tls_init
 
     def line(self) -> str:
         if not self.needed:
-            return f"{self.where}: needs no shared library"
-        parts = [f"{n} [{'bundled' if n in self.bundled else 'allowed' if n in self.allowed else 'MISSING'}]"
-                 for n in self.needed]
-        return f"{self.where}: needs {', '.join(parts)}"
+            text = f"{self.where}: needs no shared library"
+        else:
+            parts = [f"{n} [{'bundled' if n in self.bundled else 'allowed' if n in self.allowed else 'MISSING'}]"
+                     for n in self.needed]
+            text = f"{self.where}: needs {', '.join(parts)}"
+        if self.tls_unset:
+            text += (f"; {self.tls_size} bytes of thread-locals and no __wasix_init_tls "
+                     "(THREADS SHARE THEM)")
+        return text
 
 
 @dataclass
@@ -54,6 +69,10 @@ class SharedLibReport:
     @property
     def missing(self) -> list[ModuleReport]:
         return [m for m in self.modules if m.missing]
+
+    @property
+    def tls_unset(self) -> list[ModuleReport]:
+        return [m for m in self.modules if m.tls_unset]
 
 
 def is_shared_object(name: str) -> bool:
@@ -68,7 +87,9 @@ def _classify(where: str, mod: WasmModule, bundled_names: set[str], allowed: tup
         n for n in needed if n not in bundled and any(fnmatch.fnmatch(n, pat) for pat in allowed)
     )
     missing = tuple(n for n in needed if n not in bundled and n not in ok_allowed)
-    return ModuleReport(where, needed, bundled, ok_allowed, missing)
+    return ModuleReport(where, needed, bundled, ok_allowed, missing,
+                        tls_size=mod.global_value("__tls_size") or 0,
+                        tls_init="__wasix_init_tls" in mod.exported_functions())
 
 
 def wheel_modules(wheel: Path) -> list[tuple[str, WasmModule]]:
@@ -158,7 +179,8 @@ def targets(target: Path, *, step: str = "check") -> Iterator[Targets]:
 
 
 def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport:
-    """Report needed libraries of every wasm .so under ``target`` (see :func:`targets`)."""
+    """Report needed libraries of every wasm .so under ``target`` (see :func:`targets`), and
+    the ones whose thread-locals other threads would share."""
     report = SharedLibReport()
     with targets(target) as found:
         try:

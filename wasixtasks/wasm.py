@@ -7,7 +7,8 @@ including ones without wasm-tools or wabt installed, so the project carries its 
 instead of shelling out to ``wasm-objdump`` or ``wasm-tools print``.
 
 The reader decodes only what the checks need: the import section, the export section, the
-names of custom sections and the ``dylink.0`` (or legacy ``dylink``) section. Every other
+names of custom sections, the ``dylink.0`` (or legacy ``dylink``) section, and the global
+section's constant initial values (for ``__tls_size``). Every other
 section is skipped by its size without being read, so multi-megabyte modules (numpy's) are
 cheap; :func:`read_module` seeks past skipped sections instead of loading the whole file.
 
@@ -41,6 +42,7 @@ _HEADER_SIZE = 8
 
 _SECTION_CUSTOM = 0
 _SECTION_IMPORT = 2
+_SECTION_GLOBAL = 6
 _SECTION_EXPORT = 7
 
 #: External kinds as used by import descriptors and export descriptors.
@@ -112,6 +114,13 @@ class WasmModule:
     exports: tuple[Export, ...]
     dylink: DylinkInfo | None
     custom_sections: tuple[str, ...]
+    #: the initial value of each exported global whose initializer is one ``i32.const`` or
+    #: ``i64.const`` (``__tls_size``: the bytes of thread-locals each thread needs)
+    global_values: tuple[tuple[str, int], ...] = ()
+
+    def global_value(self, name: str) -> int | None:
+        """The constant initial value of the exported global ``name``, if it has one."""
+        return dict(self.global_values).get(name)
 
     @property
     def is_side_module(self) -> bool:
@@ -170,6 +179,8 @@ def _parse(src: Source, origin: str) -> WasmModule:
 
     imports: tuple[Import, ...] | None = None
     exports: tuple[Export, ...] | None = None
+    global_exports: dict[str, int] = {}
+    constants: tuple[int | None, ...] = ()
     dylink: DylinkInfo | None = None
     customs: list[str] = []
 
@@ -210,14 +221,26 @@ def _parse(src: Source, origin: str) -> WasmModule:
         elif section_id == _SECTION_EXPORT:
             if exports is not None:
                 raise format_error(origin, "second export section", pos)
-            exports = _exports(_body(src, origin, body_start, length, "export section"))
+            exports, global_exports = _exports(
+                _body(src, origin, body_start, length, "export section"))
+        elif section_id == _SECTION_GLOBAL:
+            constants = _global_constants(_body(src, origin, body_start, length,
+                                                "global section"))
         pos = body_end
+
+    imported_globals = sum(1 for i in imports or () if i.kind == "global")
+    values: list[tuple[str, int]] = []
+    for name, index in sorted(global_exports.items()):
+        defined = index - imported_globals
+        if 0 <= defined < len(constants) and (value := constants[defined]) is not None:
+            values.append((name, value))
 
     return WasmModule(
         imports=imports or (),
         exports=exports or (),
         dylink=dylink,
         custom_sections=tuple(customs),
+        global_values=tuple(values),
     )
 
 
@@ -305,17 +328,83 @@ def _imports(r: Reader) -> tuple[Import, ...]:
     return tuple(out)
 
 
-def _exports(r: Reader) -> tuple[Export, ...]:
+def _exports(r: Reader) -> tuple[tuple[Export, ...], dict[str, int]]:
+    """The exports, and the global index of each exported global."""
     count = r.u32()
     out: list[Export] = []
+    globals_: dict[str, int] = {}
     for _ in range(count):
         name = r.name()
         at = r.offset
         kind = r.byte()
         if kind not in _EXTERNAL_KINDS:
             raise r.fail(f"unknown export kind 0x{kind:02x} for {name}", at)
-        r.u32()  # index
+        index = r.u32()
+        if kind == 0x03:
+            globals_[name] = index
         out.append(Export(name, _EXTERNAL_KINDS[kind]))
+    r.expect_end()
+    return tuple(out), globals_
+
+
+def _sleb(r: Reader, bits: int) -> int:
+    """A signed LEB128 number of at most ``bits`` bits (``i32.const``, ``i64.const``)."""
+    start = r.offset
+    result = shift = 0
+    for _ in range((bits + 6) // 7):
+        b = r.byte()
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return result - (1 << shift) if b & 0x40 else result
+    raise r.fail(f"LEB128 number longer than {(bits + 6) // 7} bytes", start)
+
+
+#: Constant-expression instructions without immediates: the extended-const arithmetic.
+_CONST_ARITHMETIC = frozenset({0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E})
+
+
+def _global_constants(r: Reader) -> tuple[int | None, ...]:
+    """For each defined global: its initial value when the initializer is a single integer
+    constant, else None (skipping the other constant instructions)."""
+    count = r.u32()
+    out: list[int | None] = []
+    for _ in range(count):
+        at = r.offset
+        b = r.byte()
+        if b not in _NUMERIC_TYPES:
+            _ref_type(r, b, at)
+        m_at = r.offset
+        if r.byte() not in (0, 1):
+            raise r.fail("invalid global mutability flag", m_at)
+        values: list[int | None] = []
+        while True:
+            op_at = r.offset
+            op = r.byte()
+            if op == 0x0B:  # end
+                break
+            if op == 0x41:
+                values.append(_sleb(r, 32))
+            elif op == 0x42:
+                values.append(_sleb(r, 64))
+            elif op in (0x43, 0x44):  # f32.const, f64.const
+                r.skip(4 if op == 0x43 else 8)
+                values.append(None)
+            elif op in (0x23, 0xD2):  # global.get, ref.func
+                r.u32()
+                values.append(None)
+            elif op == 0xD0:  # ref.null heap type
+                r.s33()
+                values.append(None)
+            elif op in _CONST_ARITHMETIC:
+                values.append(None)
+            elif op == 0xFD and r.u32() == 12:  # v128.const
+                r.skip(16)
+                values.append(None)
+            else:
+                raise r.fail(f"unexpected instruction 0x{op:02x} in a global's initializer",
+                             op_at)
+        out.append(values[0] if len(values) == 1 else None)
     r.expect_end()
     return tuple(out)
 

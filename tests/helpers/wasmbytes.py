@@ -122,3 +122,37 @@ def side_module(
     parts.append(TYPE_SECTION)
     parts.append(export_section(exports))
     return module(*parts)
+
+
+def sleb(n: int) -> bytes:
+    """Signed LEB128 (the immediates of ``i32.const`` and ``i64.const``)."""
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
+            out.append(b)
+            return bytes(out)
+        out.append(b | 0x80)
+
+
+def global_entry(valtype: int, init: bytes, *, mutable: bool = False) -> bytes:
+    """One global of a global section: type, mutability, initializer (``end`` added)."""
+    return bytes([valtype, 1 if mutable else 0]) + init + b"\x0b"
+
+
+def tls_side_module(tls_size: int, *, init_tls: bool) -> bytes:
+    """A side module shaped like wasm-ld's ``-shared --shared-memory`` output: one imported
+    global (``__memory_base``) before its own ``__tls_base``, ``__tls_size`` and
+    ``__tls_align``, all exported, and ``__wasix_init_tls`` exported when ``init_tls``."""
+    imports = section(2, vec([imp("env", "__memory_base", bytes([0x03, 0x7F, 0x00]))]))
+    globals_ = section(6, vec([
+        global_entry(0x7F, b"\x41" + sleb(0), mutable=True),
+        global_entry(0x7F, b"\x41" + sleb(tls_size)),
+        global_entry(0x7F, b"\x41" + sleb(4)),
+    ]))
+    entries = [exp("__tls_base", KIND_GLOBAL, 1), exp("__tls_size", KIND_GLOBAL, 2),
+               exp("__tls_align", KIND_GLOBAL, 3), exp("PyInit_x", KIND_FUNC, 0)]
+    if init_tls:
+        entries.append(exp("__wasix_init_tls", KIND_FUNC, 1))
+    return module(dylink0(), TYPE_SECTION, imports, globals_, section(7, vec(entries)))

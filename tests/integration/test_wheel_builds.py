@@ -232,7 +232,8 @@ def test_check_shared_libs_passes_on_the_artifacts(builds: Builds) -> None:
     result = ok(invoke(builds.root, "check.shared-libs", str(builds.artifacts)))
     for exp in PACKAGES.values():
         assert f"{exp.wheel}!{exp.extension}{EXT_SUFFIX}: needs no shared library" in result.output
-    assert result.last_line == "2 wasm shared object(s) checked, 0 with missing libraries"
+    assert result.last_line == ("2 wasm shared object(s) checked, 0 with missing libraries, 0 with "
+                                "thread-locals shared by threads")
 
 
 def test_check_symbols_passes_on_the_artifacts(builds: Builds) -> None:
@@ -357,7 +358,8 @@ def test_shared_libs_passes_when_the_library_is_bundled(side_modules: SideModule
     name = side_modules.wheel_b.name
     assert f"{name}!demo_pkg/{EXT_SO}: needs libbar.so [bundled]" in result.output
     assert f"{name}!demo_pkg/libbar.so: needs no shared library" in result.output
-    assert result.last_line == "2 wasm shared object(s) checked, 0 with missing libraries"
+    assert result.last_line == ("2 wasm shared object(s) checked, 0 with missing libraries, 0 with "
+                                "thread-locals shared by threads")
     # and the bundled library supplies `bar` at load time
     symbols = ok(invoke(side_modules.root, "check.symbols", str(side_modules.wheel_b)))
     assert symbols.last_line == ("2 wasm side module(s) checked against python3.13.wasm, "
@@ -369,7 +371,8 @@ def test_shared_libs_passes_when_the_library_is_allowed(side_modules: SideModule
                        "--allow", "libbar.so"))
     name = side_modules.wheel_a.name
     assert f"{name}!demo_pkg/{EXT_SO}: needs libbar.so [allowed]" in result.output
-    assert result.last_line == "1 wasm shared object(s) checked, 0 with missing libraries"
+    assert result.last_line == ("1 wasm shared object(s) checked, 0 with missing libraries, 0 with "
+                                "thread-locals shared by threads")
 
 
 # --------------------------------------------------------------------------- bad builds

@@ -19,6 +19,7 @@ from tests.helpers.wasmbytes import (
     module,
     section,
     side_module,
+    tls_side_module,
     vec,
 )
 from tests.helpers.wheelfactory import make_wheel
@@ -377,3 +378,23 @@ def test_two_tarballs_holding_one_shared_object_is_an_error(tmp_path: Path) -> N
         library_tarball(art / f"{name}.tar.xz", {f"{LIBDIR}/libdup.so.1": side_module()}, {})
     with pytest.raises(CheckError, match=rf"b.tar.xz and a.tar.xz both hold {LIBDIR}/libdup.so.1"):
         check_shared_libs(art, ())
+
+
+# --- thread-locals of side modules ---------------------------------------------------------
+
+
+def test_thread_locals_without_wasix_init_tls_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "libnoinit.so").write_bytes(tls_side_module(45080, init_tls=False))
+    (tmp_path / "libinit.so").write_bytes(tls_side_module(20, init_tls=True))
+    (tmp_path / "libnotls.so").write_bytes(tls_side_module(0, init_tls=False))
+    report = check_shared_libs(tmp_path, ())
+    by_name = {Path(m.where).name: m for m in report.modules}
+    assert [Path(m.where).name for m in report.tls_unset] == ["libnoinit.so"]
+    assert by_name["libnoinit.so"].tls_size == 45080
+    assert by_name["libnoinit.so"].line().endswith(
+        "needs no shared library; 45080 bytes of thread-locals and no __wasix_init_tls "
+        "(THREADS SHARE THEM)")
+    # a module with no thread-locals needs no per-thread setup
+    assert not by_name["libnotls.so"].tls_unset and not by_name["libinit.so"].tls_unset
+    assert by_name["libinit.so"].line().endswith("needs no shared library")
+    assert report.missing == []

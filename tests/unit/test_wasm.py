@@ -17,12 +17,15 @@ from tests.helpers.wasmbytes import (
     custom,
     exp,
     func_desc,
+    global_entry,
     imp,
     module,
     name,
     padded_uleb,
     section,
+    sleb,
     subsection,
+    tls_side_module,
     uleb,
     vec,
 )
@@ -510,3 +513,36 @@ def test_two_dylink_sections() -> None:
     err = assert_format_error(module(side_module_dylink(), custom("dylink", b"\x00" * 5)))
     assert "second dynamic-linking section" in err.message
 
+
+
+# --- exported globals' constant values (__tls_size) ------------------------------------------
+
+
+def test_exported_global_values_count_imported_globals_first() -> None:
+    m = parse_module(tls_side_module(45080, init_tls=True))
+    # index 1 is the first defined global: the imported __memory_base is index 0
+    assert m.global_value("__tls_base") == 0
+    assert m.global_value("__tls_size") == 45080
+    assert m.global_value("__tls_align") == 4
+    assert m.global_value("PyInit_x") is None  # a function, not a global
+    assert m.global_value("__nothing") is None
+
+
+def test_global_initializers_other_than_one_integer_constant_have_no_value() -> None:
+    globals_ = section(6, vec([
+        global_entry(0x7E, b"\x42" + sleb(-5)),  # i64.const -5
+        global_entry(0x7F, b"\x23\x00"),  # global.get 0
+        global_entry(0x7F, b"\x41" + sleb(8) + b"\x41" + sleb(8) + b"\x6a"),  # 8 + 8
+        global_entry(0x7C, b"\x44" + bytes(8)),  # f64.const 0
+        global_entry(0x70, b"\xd0\x70", mutable=True),  # ref.null func
+        global_entry(0x7F, b"\x41" + sleb(-1)),
+    ]))
+    exports = section(7, vec([exp(f"g{i}", 0x03, i) for i in range(6)]))
+    m = parse_module(module(TYPE_SECTION, globals_, exports))
+    assert [m.global_value(f"g{i}") for i in range(6)] == [-5, None, None, None, None, -1]
+
+
+def test_an_unknown_instruction_in_a_global_initializer_is_a_format_error() -> None:
+    globals_ = section(6, vec([global_entry(0x7F, b"\x20\x00")]))  # local.get
+    with pytest.raises(WasmFormatError, match="unexpected instruction 0x20 in a global"):
+        parse_module(module(TYPE_SECTION, globals_))

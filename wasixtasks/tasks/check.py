@@ -19,7 +19,8 @@ from ._common import Project, reports_errors
 })
 @reports_errors
 def shared_libs(c: Context, path: str, allow: str = "") -> None:
-    """List the `needed` libraries of every wasm .so; fail where one is neither bundled nor allowed."""
+    """List the `needed` libraries of every wasm .so; fail where one is neither bundled nor
+    allowed, or where a module's thread-locals would be shared by every thread."""
     from ..checks import check_shared_libs
 
     p = Project.load()
@@ -28,7 +29,8 @@ def shared_libs(c: Context, path: str, allow: str = "") -> None:
     report = check_shared_libs(target, allowed)
     for module in report.modules:
         console(module.line())
-    console(f"{len(report.modules)} wasm shared object(s) checked, {len(report.missing)} with missing libraries")
+    console(f"{len(report.modules)} wasm shared object(s) checked, {len(report.missing)} with "
+            f"missing libraries, {len(report.tls_unset)} with thread-locals shared by threads")
     if report.missing:
         first = report.missing[0]
         raise CheckError(
@@ -37,6 +39,16 @@ def shared_libs(c: Context, path: str, allow: str = "") -> None:
             step="shared-libs",
             hint="Bundle the library in the wheel, link it statically (static_libs=True), or "
             "add it to allowed-shared-libs in [tool.wasixtasks].",
+        )
+    if report.tls_unset:
+        first = report.tls_unset[0]
+        raise CheckError(
+            f"{first.where} has {first.tls_size} bytes of thread-locals but no "
+            "__wasix_init_tls: threads other than the one that loaded it would all use the "
+            "same bytes at address 0",
+            step="shared-libs",
+            hint="Link side modules with wasix-libc's scrt1.o (the self-built wasix-cc does "
+            "for -shared); rebuild the package with the current toolchain.",
         )
 
 
