@@ -16,6 +16,7 @@ import pytest
 from tests.helpers.wasmbytes import KIND_FUNC, KIND_MEMORY, exp, imp, module, section, uleb, vec
 from wasixtasks.toolchain.drivers import (
     BUILTINS,
+    SIDE_START,
     COMPILE_FLAGS,
     ELF_ONLY_FLAGS,
     MAIN_LINK_FLAGS,
@@ -64,7 +65,7 @@ def base(root: Root, *, cxx: bool = False) -> list[str]:
 
 
 def side_tail(root: Root) -> list[str]:
-    return [*SIDE_LINK_FLAGS, str(root.resource_dir / BUILTINS)]
+    return [*SIDE_LINK_FLAGS, str(root.sysroot / SIDE_START), str(root.resource_dir / BUILTINS)]
 
 
 # --------------------------------------------------------------------------- compiler modes
@@ -112,7 +113,8 @@ def test_cxx_links_its_runtime(root: Root) -> None:
         *base(root, cxx=True), "a.o", "-o", "prog.wasm", *MAIN_LINK_FLAGS, "-lunwind"]
     assert call(root, "wasix-c++", "a.o", "-shared", "-o", "liba.so") == [
         *base(root, cxx=True), "a.o", "-shared", "-o", "liba.so", *SIDE_LINK_FLAGS,
-        "-lc++", "-lc++abi", "-lunwind", str(root.resource_dir / BUILTINS)]
+        str(root.sysroot / SIDE_START), "-lc++", "-lc++abi", "-lunwind",
+        str(root.resource_dir / BUILTINS)]
 
 
 @pytest.mark.parametrize("mode", ["compile", "side", "main"])

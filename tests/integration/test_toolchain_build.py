@@ -71,6 +71,77 @@ def test_toolchain_self_test_runs_under_wasmer(checkout: tuple[Path, Result]) ->
     assert "[libcxx] test passed" in result.output
 
 
+#: A side module with a thread-local, and a program that loads it and reads it from the
+#: loading thread and from two threads started afterwards, both alive at once.
+SIDE_TLS = """\
+static _Thread_local int counter = 7;
+int *tls_addr(void) { return &counter; }
+int tls_bump(void) { return ++counter; }
+"""
+MAIN_TLS = """\
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+static int *(*addr)(void);
+static int (*bump)(void);
+static pthread_barrier_t both;
+static void *thread(void *arg) {
+    int *p = addr();
+    int before = *p, after = bump();
+    pthread_barrier_wait(&both); /* the other thread is alive now too */
+    printf("thread %d: %lu %d %d\\n", (int)(size_t)arg, (unsigned long)p, before, after);
+    return NULL;
+}
+int main(void) {
+    void *h = dlopen("/workspace/libtls.so", RTLD_NOW);
+    if (!h) { printf("dlopen: %s\\n", dlerror()); return 1; }
+    addr = (int *(*)(void))dlsym(h, "tls_addr");
+    bump = (int (*)(void))dlsym(h, "tls_bump");
+    int before = *addr();
+    bump();
+    printf("main: %lu %d %d\\n", (unsigned long)addr(), before, bump());
+    pthread_barrier_init(&both, NULL, 2);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, thread, (void *)(size_t)i);
+    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+    printf("main again: %lu %d\\n", (unsigned long)addr(), *addr());
+    return 0;
+}
+"""
+
+
+def test_side_module_thread_locals_are_per_thread(checkout: tuple[Path, Result],
+                                                  tmp_path: Path) -> None:
+    """Wasmer gives a thread started after a dlopen its own copy of the side module's
+    thread-locals only through the module's __wasix_init_tls (wasix-libc's scrt1.o, which
+    wasix-cc links into -shared outputs); without it those threads all read address 0."""
+    from wasixtasks.checks import check_shared_libs
+    from wasixtasks.toolchain.runtime import run_wasm
+
+    root, _ = checkout
+    doctor = invoke(root, "toolchain.doctor").output
+    (compiler,) = [line.split()[1] for line in doctor.splitlines()
+                   if line.split()[:1] == ["compiler"]]
+    cc = str(Path(compiler) / "bin" / "wasix-cc")
+    (tmp_path / "tls.c").write_text(SIDE_TLS)
+    (tmp_path / "main.c").write_text(MAIN_TLS)
+    for argv in ([cc, "-O1", "-shared", "tls.c", "-o", "libtls.so"],
+                 [cc, "-O1", "main.c", "-o", "main.wasm"]):
+        subprocess.run(argv, cwd=tmp_path, check=True, capture_output=True)
+    (module,) = check_shared_libs(tmp_path / "libtls.so", ()).modules
+    assert (module.tls_size, module.tls_init, module.tls_unset) == (4, True, False)
+
+    result = run_wasm(tmp_path / "main.wasm", workspace={"libtls.so": tmp_path / "libtls.so"})
+    assert result.exit_code == 0, result
+    lines = dict(line.split(": ") for line in result.stdout.splitlines())
+    seen = {who: [int(v) for v in text.split()] for who, text in lines.items()}
+    assert seen["main"][1:] == [7, 9] and seen["main again"] == [seen["main"][0], 9], seen
+    # each thread starts from the initial value in a block of its own
+    assert seen["thread 0"][1:] == seen["thread 1"][1:] == [7, 8], seen
+    addresses = {seen[w][0] for w in ("main", "thread 0", "thread 1")}
+    assert len(addresses) == 3 and 0 not in addresses, seen
+
+
 def test_a_changed_wasix_libc_pin_invalidates_the_toolchain(checkout: tuple[Path, Result],
                                                             tmp_path: Path) -> None:
     root = clone_project(tmp_path / "project")

@@ -25,6 +25,7 @@ from wasixtasks.toolchain.drivers import (
     MAIN_LIBS,
     MAIN_LINK_FLAGS,
     SIDE_LINK_FLAGS,
+    SIDE_START,
     SIMPLE_TOOLS,
     Root,
     bootstrap_cc_script,
@@ -171,7 +172,10 @@ def test_c_driver_exec_lines(root: Root) -> None:
     lines = exec_lines(script)
     assert lines == {
         "compile": [*base, "$@"],
-        "side": [*base, "$@", *SIDE_LINK_FLAGS, str(root.resource_dir / BUILTINS)],
+        # wasix-libc's side-module start file: __wasix_init_tls, called by Wasmer for each
+        # further thread, gives that thread its own copy of the module's thread-locals
+        "side": [*base, "$@", *SIDE_LINK_FLAGS, str(root.sysroot / SIDE_START),
+                 str(root.resource_dir / BUILTINS)],
         "*": [*base, "$@", *MAIN_LINK_FLAGS],
     }
 
@@ -185,8 +189,8 @@ def test_cxx_driver_exec_lines(root: Root) -> None:
     assert lines == {
         "compile": [*base, "$@"],
         # a side module carries its own C++ runtime and builtins, after the user's objects
-        "side": [*base, "$@", *SIDE_LINK_FLAGS, "-lc++", "-lc++abi", "-lunwind",
-                 str(root.resource_dir / BUILTINS)],
+        "side": [*base, "$@", *SIDE_LINK_FLAGS, str(root.sysroot / SIDE_START), "-lc++",
+                 "-lc++abi", "-lunwind", str(root.resource_dir / BUILTINS)],
         # clang adds libc++/libc++abi for executables, not the unwinder
         "*": [*base, "$@", *MAIN_LINK_FLAGS, "-lunwind"],
     }

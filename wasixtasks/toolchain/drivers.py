@@ -12,7 +12,10 @@ What the drivers do (flags from reference/wasix-toolchain-findings.md):
 - link an executable: a *main module* (PIE, imported shared memory, every symbol exported)
   with the whole C library, so it can ``dlopen`` side modules that import libc from it;
 - link with ``-shared``: a *side module* whose undefined symbols become imports, with its own
-  copy of compiler-rt (and libc++ for C++), since the main module only exports what it uses.
+  copy of compiler-rt (and libc++ for C++), since the main module only exports what it uses,
+  and wasix-libc's ``scrt1.o``: its ``__wasix_init_tls`` export is what Wasmer calls to give
+  each further thread its own copy of the module's thread-locals (without it, every thread
+  but the one that loaded the module finds them at address 0, shared by all).
 - ``wasm-ld`` (found by clang through ``-B``): drops ELF-only linker flags that build
   systems pass and wasm-ld rejects (``--as-needed``, ``--version-script``, ...).
 """
@@ -29,6 +32,8 @@ from ..fsutil import atomic_write
 TARGET = "wasm32-wasi"
 #: Where clang (with -resource-dir) looks for compiler-rt's builtins for TARGET.
 BUILTINS = "lib/wasm32-unknown-wasi/libclang_rt.builtins.a"
+#: wasix-libc's start file for side modules (in the sysroot): ``__wasix_init_tls``.
+SIDE_START = f"lib/{TARGET}/scrt1.o"
 
 #: Flags of every compile (C and C++).
 COMPILE_FLAGS: tuple[str, ...] = (
@@ -132,7 +137,7 @@ def compiler_script(root: Root, *, cxx: bool) -> str:
     base: list[str | Path] = [root.zig, *lang, f"--sysroot={root.sysroot}",
                               f"-resource-dir={root.resource_dir}", f"-B{root.bin}",
                               *COMPILE_FLAGS]
-    side: list[str | Path] = [*SIDE_LINK_FLAGS]
+    side: list[str | Path] = [*SIDE_LINK_FLAGS, root.sysroot / SIDE_START]
     main: list[str | Path] = [*MAIN_LINK_FLAGS]
     if cxx:
         side += CXX_SIDE_LIBS
