@@ -292,6 +292,17 @@ def _ref_type(r: Reader, b: int, at: int) -> None:
         raise r.fail(f"invalid reference type 0x{b:02x}", at)
 
 
+def _global_type(r: Reader) -> None:
+    """Skip a global type (value type, mutability), checking the mutability flag."""
+    at = r.offset
+    b = r.byte()
+    if b not in _NUMERIC_TYPES:
+        _ref_type(r, b, at)
+    m_at = r.offset
+    if r.byte() not in (0, 1):
+        raise r.fail("invalid global mutability flag", m_at)
+
+
 def _imports(r: Reader) -> tuple[Import, ...]:
     count = r.u32()
     out: list[Import] = []
@@ -309,13 +320,7 @@ def _imports(r: Reader) -> tuple[Import, ...]:
         elif kind == 0x02:  # memory: limits
             _limits(r, _MEMORY_LIMIT_FLAGS, "memory")
         elif kind == 0x03:  # global: valtype, mutability
-            b_at = r.offset
-            b = r.byte()
-            if b not in _NUMERIC_TYPES:
-                _ref_type(r, b, b_at)
-            m_at = r.offset
-            if r.byte() not in (0, 1):
-                raise r.fail("invalid global mutability flag", m_at)
+            _global_type(r)
         elif kind == 0x04:  # tag: attribute, type index
             a_at = r.offset
             if r.byte() != 0:
@@ -370,13 +375,7 @@ def _global_constants(r: Reader) -> tuple[int | None, ...]:
     count = r.u32()
     out: list[int | None] = []
     for _ in range(count):
-        at = r.offset
-        b = r.byte()
-        if b not in _NUMERIC_TYPES:
-            _ref_type(r, b, at)
-        m_at = r.offset
-        if r.byte() not in (0, 1):
-            raise r.fail("invalid global mutability flag", m_at)
+        _global_type(r)
         values: list[int | None] = []
         while True:
             op_at = r.offset

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.wasmbytes import KIND_FUNC, KIND_MEMORY, exp, imp, module, section, uleb, vec
+from tests.helpers.wasmbytes import (KIND_FUNC, KIND_MEMORY, exp, imp, module, section, sleb, uleb,
+                                   vec)
 from wasixtasks.toolchain.drivers import (
     BUILTINS,
     SIDE_START,
@@ -175,17 +176,6 @@ def test_bootstrap_clang(root: Root) -> None:
 
 
 # --------------------------------------------------------------------------- runtime
-
-
-def sleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
 
 
 def i32(n: int) -> bytes:
