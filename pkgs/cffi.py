@@ -16,5 +16,8 @@ from wasixtasks.stages import WheelBuild
 )
 def cffi(b: WheelBuild) -> None:
     # setup.py asks pkg-config for libffi, which finds the sysroot's libffi.pc; the patch
-    # makes ffi.callback() use libffi's closure API, the only one WebAssembly can have
-    b.setuptools()
+    # makes ffi.callback() use libffi's closure API, the only one WebAssembly can have.
+    # The interpreter links libffi too (ctypes): -Bsymbolic binds this module's libffi
+    # symbols to its own copy, not the interpreter's (check.symbols reports the difference)
+    with b.flags(ldflags=["-Wl,-Bsymbolic"]):
+        b.setuptools()

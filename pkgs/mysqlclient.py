@@ -29,5 +29,7 @@ def mysqlclient(b: WheelBuild) -> None:
         return subprocess.run(["pkg-config", "--static", *args, "mysqlclient"], env=env,
                               check=True, capture_output=True, text=True).stdout.strip()
 
+    # -Bsymbolic: the connector's OpenSSL is this module's own, not the interpreter's copy
+    # (which the loader would bind its GOT entries to: TLS would fail to initialise)
     b.setuptools(env={"MYSQLCLIENT_CFLAGS": pkg_config("--cflags"),
-                      "MYSQLCLIENT_LDFLAGS": pkg_config("--libs")})
+                      "MYSQLCLIENT_LDFLAGS": pkg_config("--libs") + " -Wl,-Bsymbolic"})

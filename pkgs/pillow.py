@@ -23,8 +23,9 @@ def pillow(b: WheelBuild) -> None:
     # wasm traps on a mismatched indirect call where native ABIs ignore the extra argument)
     # libwebp's encoder calls libsharpyuv, which Pillow links only on iOS: without it the
     # side module would import SharpYuv* from nowhere (wasm-ld makes undefined symbols
-    # imports) and fail to load; archives are searched whatever their position
-    with b.flags(ldflags=["-lsharpyuv"]):
+    # imports) and fail to load; archives are searched whatever their position.
+    # -Bsymbolic: zlib's symbols bind to this module's copy, not the interpreter's
+    with b.flags(ldflags=["-lsharpyuv", "-Wl,-Bsymbolic"]):
         b.setuptools(config_settings={
             # no guessing of /usr/include, /usr/local, ...: the build machine's libraries
             # must not be found; the sysroot comes through pkg-config and -I/-L flags

@@ -30,4 +30,7 @@ def pycurl(b: WheelBuild) -> None:
         raise RuntimeError(f"{installed}: no `{needle.strip()}` line to point at the sysroot")
     config = b.write("curl-config", text.replace(needle, f"prefix='{b.sysroot}{PREFIX}'\n", 1))
     os.chmod(config, 0o755)
-    b.setuptools(env={"PYCURL_CURL_CONFIG": str(config)})
+    # -Bsymbolic: curl's OpenSSL is this module's own, not the interpreter's copy (which the
+    # loader would bind its GOT entries to: TLS would fail to initialise)
+    with b.flags(ldflags=["-Wl,-Bsymbolic"]):
+        b.setuptools(env={"PYCURL_CURL_CONFIG": str(config)})

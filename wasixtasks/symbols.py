@@ -19,6 +19,13 @@ The rules mirror what the loader does, kept deliberately simple (names, not type
 * names matching one of the caller's ``allowed`` fnmatch patterns may stay unresolved.
 
 Anything else, including imports from a module nobody provides, is reported.
+
+It also reports *interposed* symbols: a module built without ``-Bsymbolic`` reaches the data
+and function addresses it defines itself through ``GOT.mem`` / ``GOT.func`` imports too, and
+the loader binds those to the interpreter's export of the same name when there is one. A
+library linked statically into both (OpenSSL, zlib, libffi) then runs this module's code on the
+interpreter's data: OpenSSL's default provider fails to initialise, for one. Such a module
+must bind its own definitions locally (``-Wl,-Bsymbolic``).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from .wasm import WasmModule, is_wasm, parse_module, read_module
 
 __all__ = [
     "GOT_MODULES",
+    "Interposed",
     "LINKER_PROVIDED",
     "WASI_MODULES",
     "SymbolReport",
@@ -95,21 +103,42 @@ class Unresolved:
         )
 
 
+@dataclass(frozen=True)
+class Interposed:
+    """A module whose own definitions the loader binds to the interpreter's copies."""
+
+    where: str
+    names: tuple[str, ...]  # sorted: symbols both the module and the interpreter define
+
+    #: how many names one line shows
+    SHOWN = 5
+
+    def line(self) -> str:
+        shown = ", ".join(self.names[:self.SHOWN])
+        more = f" and {len(self.names) - self.SHOWN} more" if len(self.names) > self.SHOWN else ""
+        return (
+            f"{self.where}: {len(self.names)} symbol(s) it defines are reached through the GOT "
+            f"and bound to the interpreter's copies ({shown}{more}); link it with -Wl,-Bsymbolic"
+        )
+
+
 @dataclass
 class SymbolReport:
-    """What :func:`check_symbols` found: how many modules it read, and what stays unresolved."""
+    """What :func:`check_symbols` found: how many modules it read, what stays unresolved and
+    which modules would run on the interpreter's copies of their own symbols."""
 
     modules: int
     unresolved: list[Unresolved] = field(default_factory=list)
+    interposed: list[Interposed] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when every import of every module resolves."""
-        return not self.unresolved
+        """True when every import of every module resolves to the right definition."""
+        return not self.unresolved and not self.interposed
 
     def lines(self) -> list[str]:
-        """One line per unresolved import, naming the module file and the symbol."""
-        return [u.line() for u in self.unresolved]
+        """One line per unresolved import and per interposed module, naming the module file."""
+        return [u.line() for u in self.unresolved] + [i.line() for i in self.interposed]
 
 
 @dataclass(frozen=True)
@@ -254,6 +283,14 @@ def _unresolved(
     return out
 
 
+def _interposed(where: str, mod: WasmModule, interpreter: frozenset[str]) -> Interposed | None:
+    """The GOT imports of ``mod`` that name its own exports and the interpreter's too."""
+    own = _exported_names(mod)
+    names = sorted({imp.name for imp in mod.imports
+                    if imp.module in GOT_MODULES and imp.name in own and imp.name in interpreter})
+    return Interposed(where, tuple(names)) if names else None
+
+
 def _load_interpreter(interpreter: Path) -> frozenset[str]:
     if not interpreter.is_file():
         raise CheckError(f"interpreter {interpreter} does not exist or is not a file", step=_STEP)
@@ -310,6 +347,9 @@ def check_symbols(
                 report.modules += 1
                 providers = resolver.providers(mod, scope)
                 report.unresolved.extend(_unresolved(where, mod, providers, allowed))
+                interposed = _interposed(where, mod, resolver.interpreter)
+                if interposed is not None:
+                    report.interposed.append(interposed)
         except WasmFormatError as exc:
             raise CheckError(exc.message, step=_STEP) from exc
         except zipfile.BadZipFile as exc:  # a wheel reopened to read a bundled library

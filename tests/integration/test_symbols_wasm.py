@@ -12,6 +12,12 @@ undefined symbols become imports), and the failure can only show when the module
 into the WASIX CPython. ``demo-control`` is the same project without that call: it passes
 both commands.
 
+Two more demos carry their own copy of something the interpreter links too (zlib's
+``zlibVersion`` and ``z_errmsg``) and reach it through a function pointer and a data load, as
+a statically linked library does: ``demo-interposed`` is linked as every side module is, and
+Wasmer's loader binds those references to the interpreter's copies (check.symbols reports
+it); ``demo-bound`` is linked with ``-Wl,-Bsymbolic`` and uses its own.
+
 What `test.wheel` reports follows what Wasmer does: its dynamic linker does not fail the
 ``dlopen`` (no ImportError is raised); it binds the symbol to a stub, and the first call
 aborts the whole program with a WASI error naming the symbol. Wasmer's message names neither
@@ -80,12 +86,30 @@ int wasixtasks_missing_symbol(void);
 #define EXTRA() 0
 #endif
 
+#define OWN_COPY {own_copy}
+#if OWN_COPY
+/* names the interpreter exports too (CPython links zlib): this module's own definitions */
+const char *zlibVersion(void) {{ return "demo's zlibVersion"; }}
+const char *z_errmsg[10] = {{"demo's z_errmsg"}};
+
+static PyObject *own(PyObject *self, PyObject *args) {{
+    /* through the GOT: the function's address and the array's, as a static library's
+       callers and tables reach them */
+    const char *(*volatile version)(void) = zlibVersion;
+    return Py_BuildValue("(ss)", version(), z_errmsg[0]);
+}}
+#define OWN_METHOD {{"own", own, METH_NOARGS, "Its own symbols, as bound by the loader."}},
+#else
+#define OWN_METHOD
+#endif
+
 static PyObject *answer(PyObject *self, PyObject *args) {{
     return PyLong_FromLong(42 + EXTRA());
 }}
 
 static PyMethodDef methods[] = {{
     {{"answer", answer, METH_NOARGS, "The answer."}},
+    OWN_METHOD
     {{NULL, NULL, 0, NULL}},
 }};
 
@@ -102,6 +126,8 @@ from {package} import _core
 print("{package} from", _core.__file__)
 print("answer", _core.answer())
 assert _core.answer() == 42
+if hasattr(_core, "own"):
+    print("own", _core.own())
 print("{project} test OK")
 """
 
@@ -119,18 +145,25 @@ from wasixtasks.stages import WheelBuild
     test=Test("tests/{package}.py", expect="{project} test OK"),
 )
 def {package}(b: WheelBuild) -> None:
-    b.setuptools()
+    with b.flags(ldflags={ldflags!r}):
+        b.setuptools()
 '''
 
 
 @dataclass(frozen=True)
 class Demo:
     project: str
-    call_missing: bool
+    call_missing: bool = False
+    own_copy: bool = False  # defines zlibVersion and z_errmsg itself
+    bsymbolic: bool = False  # linked with -Wl,-Bsymbolic
 
     @property
     def package(self) -> str:
         return self.project.replace("-", "_")
+
+    @property
+    def ldflags(self) -> list[str]:
+        return ["-Wl,-Bsymbolic"] if self.bsymbolic else []
 
     @property
     def wheel(self) -> str:
@@ -142,7 +175,7 @@ class Demo:
         return f"{self.package}/_core{EXT_SUFFIX}"
 
     def sdist(self) -> bytes:
-        core = CORE_C.format(call_missing=int(self.call_missing))
+        core = CORE_C.format(call_missing=int(self.call_missing), own_copy=int(self.own_copy))
         fields = {"project": self.project, "package": self.package}
         return tarball_bytes(f"{self.package}-1.0", {
             "PKG-INFO": f"Metadata-Version: 2.1\nName: {self.project}\nVersion: 1.0\n",
@@ -154,8 +187,10 @@ class Demo:
 
 
 MISSING_DEMO = Demo("demo-missing", call_missing=True)
-CONTROL = Demo("demo-control", call_missing=False)
-DEMOS = (MISSING_DEMO, CONTROL)
+CONTROL = Demo("demo-control")
+INTERPOSED = Demo("demo-interposed", own_copy=True)
+BOUND = Demo("demo-bound", own_copy=True, bsymbolic=True)
+DEMOS = (MISSING_DEMO, CONTROL, INTERPOSED, BOUND)
 
 
 def add_mirror(root: Path, folder: Path) -> None:
@@ -191,7 +226,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Sandbox:
         data = demo.sdist()
         (mirror / f"{demo.package}-1.0.tar.gz").write_bytes(data)
         (root / "pkgs" / f"{demo.package}.py").write_text(
-            RECIPE.format(project=demo.project, package=demo.package, sha256=sha256_bytes(data)))
+            RECIPE.format(project=demo.project, package=demo.package, sha256=sha256_bytes(data),
+                          ldflags=demo.ldflags))
         (root / "pkgs" / "tests" / f"{demo.package}.py").write_text(
             TEST_SCRIPT.format(project=demo.project, package=demo.package))
     # --force: really build them, even when the shared artifact cache has them from a past run
@@ -248,25 +284,28 @@ def test_check_symbols_names_the_module_and_the_symbol(sandbox: Sandbox) -> None
     where = f"{MISSING_DEMO.wheel}!{MISSING_DEMO.member}"
     assert (f"{where}: func env.{MISSING} is not exported by the interpreter, the module or "
             "its needed libraries") in result.output.splitlines()
-    # the two demo modules and OpenSSL's two (its tarball is in artifacts/: CPython links it)
-    assert ("4 wasm side module(s) checked against python3.13.wasm, 1 unresolved import(s)"
-            in result.output.splitlines())
+    # the four demo modules and OpenSSL's two (its tarball is in artifacts/: CPython links it)
+    assert ("6 wasm side module(s) checked against python3.13.wasm, 1 unresolved import(s), "
+            "1 with own symbols bound to the interpreter's copies" in result.output.splitlines())
     assert CONTROL.package not in result.output
     assert result.last_line == f"error: [symbols] {where} imports env.{MISSING}, which nothing exports"
 
 
 def test_check_symbols_allows_a_listed_symbol(sandbox: Sandbox) -> None:
-    result = invoke(sandbox.root, "check.symbols", str(sandbox.artifacts),
+    result = invoke(sandbox.root, "check.symbols", str(sandbox.wheel(MISSING_DEMO)),
                     "--allow", "wasixtasks_missing_*")
     assert result.returncode == 0, result.output
-    assert result.last_line == "4 wasm side module(s) checked against python3.13.wasm, 0 unresolved import(s)"
+    assert result.last_line == ("1 wasm side module(s) checked against python3.13.wasm, "
+                                "0 unresolved import(s), 0 with own symbols bound to the "
+                                "interpreter's copies")
 
 
 def test_check_symbols_passes_the_control(sandbox: Sandbox) -> None:
     result = invoke(sandbox.root, "check.symbols", str(sandbox.wheel(CONTROL)))
     assert result.returncode == 0, result.output
     assert result.output.splitlines() == [
-        "1 wasm side module(s) checked against python3.13.wasm, 0 unresolved import(s)"]
+        "1 wasm side module(s) checked against python3.13.wasm, 0 unresolved import(s), "
+        "0 with own symbols bound to the interpreter's copies"]
 
 
 def test_test_wheel_fails_in_one_line(sandbox: Sandbox) -> None:
@@ -300,3 +339,42 @@ def test_test_wheel_passes_the_control(sandbox: Sandbox) -> None:
     assert f"{CONTROL.package} from {SITE}/{CONTROL.member}" in lines
     assert "answer 42" in lines
     assert result.last_line.startswith(f"[{CONTROL.project}] test passed: {CONTROL.project} test OK")
+
+
+def test_check_symbols_reports_own_symbols_bound_to_the_interpreter(sandbox: Sandbox) -> None:
+    module = extension(sandbox, INTERPOSED)
+    # the module defines both names and still imports them through the GOT
+    assert {"zlibVersion", "z_errmsg"} <= {e.name for e in module.exports}
+    got = {(i.module, i.name) for i in module.imports}
+    assert {("GOT.func", "zlibVersion"), ("GOT.mem", "z_errmsg")} <= got
+    result = invoke(sandbox.root, "check.symbols", str(sandbox.wheel(INTERPOSED)))
+    assert result.returncode == CheckError.exit_code, result.output
+    where = f"{INTERPOSED.wheel}!{INTERPOSED.member}"
+    assert (f"{where}: 2 symbol(s) it defines are reached through the GOT and bound to the "
+            "interpreter's copies (z_errmsg, zlibVersion); link it with -Wl,-Bsymbolic"
+            in result.output.splitlines())
+    assert result.last_line == (
+        f"error: [symbols] {where} defines 2 symbol(s) the interpreter exports too (first: "
+        "z_errmsg), and the loader would bind its references to the interpreter's copies")
+
+
+def test_check_symbols_passes_the_module_linked_with_bsymbolic(sandbox: Sandbox) -> None:
+    got = {(i.module, i.name) for i in extension(sandbox, BOUND).imports}
+    assert not {("GOT.func", "zlibVersion"), ("GOT.mem", "z_errmsg")} & got
+    result = invoke(sandbox.root, "check.symbols", str(sandbox.wheel(BOUND)))
+    assert result.returncode == 0, result.output
+
+
+def own_line(demo: Demo, sandbox: Sandbox) -> str:
+    result = no_exit_abort(invoke(sandbox.root, "test.wheel", demo.project))
+    assert result.returncode == 0, result.output
+    (line,) = [x for x in result.output.splitlines() if x.startswith("own ")]
+    return line
+
+
+def test_wasmer_binds_the_module_references_to_the_interpreters_copies(sandbox: Sandbox) -> None:
+    """What the check is for: under Wasmer the interposed module calls the interpreter's
+    zlibVersion (zlib's version string) and reads the interpreter's z_errmsg (zlib's first
+    message), not its own; linked with -Bsymbolic it gets its own."""
+    assert own_line(INTERPOSED, sandbox) == "own ('1.3.1', 'need dictionary')"
+    assert own_line(BOUND, sandbox) == "own (\"demo's zlibVersion\", \"demo's z_errmsg\")"

@@ -31,7 +31,7 @@ from tests.helpers.wasmbytes import (
 )
 from tests.helpers.wheelfactory import make_wheel
 from wasixtasks.errors import CheckError
-from wasixtasks.symbols import SymbolReport, Unresolved, check_symbols
+from wasixtasks.symbols import Interposed, SymbolReport, Unresolved, check_symbols
 from wasixtasks.wasm import WasmModule, read_module
 
 EXT = ".cpython-313-wasm32-wasi.so"
@@ -177,6 +177,48 @@ def test_got_imports_resolve_against_interpreter_and_self_exports(
     report = check_symbols(write(tmp_path / f"_core{EXT}", ext), interp)
     assert wheres(report) == {("GOT.mem", "nowhere_data"), ("GOT.func", "nowhere_func")}
     assert any("GOT.mem.nowhere_data" in line for line in report.lines())
+
+
+def test_own_symbols_the_interpreter_also_exports_are_reported_as_interposed(
+    tmp_path: Path, interp: Path
+) -> None:
+    """A module with its own copy of something the interpreter links too (here: ``malloc`` and
+    ``errno``), reached through the GOT: the loader binds it to the interpreter's copy."""
+    ext = wasm(
+        [
+            ("GOT.func", "malloc", "global"),  # its own, and the interpreter's
+            ("GOT.mem", "errno", "global"),  # its own, and the interpreter's
+            ("GOT.func", "free", "global"),  # the interpreter's only: a plain import
+            ("GOT.mem", "my_table", "global"),  # its own only
+            ("env", "malloc", "func"),  # not through the GOT: not counted
+        ],
+        ["PyInit__core", "malloc"],
+        data=["my_table", "errno"],
+    )
+    so = write(tmp_path / f"_core{EXT}", ext)
+    report = check_symbols(so, interp)
+    assert report.unresolved == []
+    assert report.interposed == [Interposed(str(so), ("errno", "malloc"))]
+    assert not report.ok
+    (line,) = report.lines()
+    assert line.startswith(f"{so}: 2 symbol(s)") and "(errno, malloc)" in line
+    assert "-Wl,-Bsymbolic" in line
+
+
+def test_interposed_line_shows_five_names_and_counts_the_rest(tmp_path: Path) -> None:
+    names = [f"sym{i}" for i in range(8)]
+    interp = write(tmp_path / "python.wasm", wasm(exports=["_start"], data=names, dylink=False))
+    ext = wasm([("GOT.mem", n, "global") for n in names], ["PyInit__core"], data=names)
+    so = write(tmp_path / f"_core{EXT}", ext)
+    (line,) = check_symbols(so, interp).lines()
+    assert "(sym0, sym1, sym2, sym3, sym4 and 3 more)" in line and ": 8 symbol(s)" in line
+
+
+def test_module_linked_with_bsymbolic_is_not_interposed(tmp_path: Path, interp: Path) -> None:
+    """-Bsymbolic: its own definitions are used directly, with no GOT import for them."""
+    ext = wasm([("GOT.func", "free", "global")], ["PyInit__core", "malloc"], data=["errno"])
+    report = check_symbols(write(tmp_path / f"_core{EXT}", ext), interp)
+    assert report.ok and report.interposed == [], report.lines()
 
 
 # --------------------------------------------------------------------------- needed libraries

@@ -76,13 +76,22 @@ def symbols(c: Context, path: str, interpreter: str = "", allow: str = "") -> No
     for line in report.lines():
         console(line)
     console(f"{report.modules} wasm side module(s) checked against {main.name}, "
-            f"{len(report.unresolved)} unresolved import(s)")
+            f"{len(report.unresolved)} unresolved import(s), "
+            f"{len(report.interposed)} with own symbols bound to the interpreter's copies")
     if report.unresolved:
         first = report.unresolved[0]
         raise CheckError(f"{first.where} imports {first.module}.{first.name}, which nothing "
                          "exports", step="symbols",
                          hint="Link the library that defines it (statically), bundle the "
                          "shared library that exports it, or fix the extension's sources.")
+    if report.interposed:
+        first_i = report.interposed[0]
+        raise CheckError(f"{first_i.where} defines {len(first_i.names)} symbol(s) the "
+                         f"interpreter exports too (first: {first_i.names[0]}), and the loader "
+                         "would bind its references to the interpreter's copies",
+                         step="symbols",
+                         hint="Link the module with -Wl,-Bsymbolic (in its recipe: "
+                         "`with b.flags(ldflags=[\"-Wl,-Bsymbolic\"])`).")
 
 
 @task(positional=["path"], help={
