@@ -16,7 +16,7 @@ from wasixtasks.stages import WheelBuild
     libs=["curl", "openssl", "zlib", "brotli"],
     static_libs=True,
     native=True,
-    test=Test("tests/pycurl.py", expect="pycurl test OK"),
+    test=Test("tests/pycurl.py", expect="pycurl test OK", network=True),
 )
 def pycurl(b: WheelBuild) -> None:
     # setup.py asks curl-config for everything (version, flags, libraries, SSL backend).

@@ -1,10 +1,17 @@
 """pycurl under Wasmer: libcurl (static, with OpenSSL, zlib and brotli) through the _pycurl
 extension: version info, a file:// transfer into a buffer and through callbacks, easy
-options and info, error reporting, and the multi interface. No network."""
+options and info, error reporting, the multi interface, and HTTP and HTTPS (a certificate
+verified against a CA file) from servers in this process on 127.0.0.1: CPython's
+http.server, and its ssl on a thread, so two OpenSSL copies work side by side (the
+interpreter's and the one linked into the module)."""
 
+import http.server
 import io
 import os
+import socket
+import ssl
 import tempfile
+import threading
 
 import pycurl
 
@@ -126,5 +133,139 @@ print("CurlMulti: 3 transfers in", rounds, "rounds")
 share = pycurl.CurlShare()
 share.setopt(pycurl.SH_SHARE, pycurl.LOCK_DATA_DNS)
 share.close()
+
+# HTTP and HTTPS from this process: CPython's server (the interpreter's OpenSSL) on a thread,
+# libcurl's client (the module's own OpenSSL) verifying the certificate against a CA file
+KEY = b"""-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgQKfOgzO4hACNrgW7
+SoOLhf9yX2PtNrnOTjsB5aw40hWhRANCAAQ8JSpIf3x83rP1ttvJ4pEuHJrZ5T3D
+azKlzpSS2iivNxJO1yQ/YAtzOdgFpceaFkdvf2gybWL27hnQjVi1UYzx
+-----END PRIVATE KEY-----
+"""
+# self-signed, CN and subjectAltName localhost and 127.0.0.1, valid until 2126
+CERT = b"""-----BEGIN CERTIFICATE-----
+MIIBnDCCAUGgAwIBAgIUKC8y9PgrKw4k5vn8+3dnYlLhcTEwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTIwMjE0NTkzMVoYDzIxMjYxMTA4
+MTQ1OTMxWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQ8JSpIf3x83rP1ttvJ4pEuHJrZ5T3DazKlzpSS2iivNxJO1yQ/YAtz
+OdgFpceaFkdvf2gybWL27hnQjVi1UYzxo28wbTAdBgNVHQ4EFgQUYW24OAtOlIVr
+5Q4LWivPCGI0l1owHwYDVR0jBBgwFoAUYW24OAtOlIVr5Q4LWivPCGI0l1owDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
+zj0EAwIDSQAwRgIhAO9rX4tk+xBhcyI6VsO8MtdtjEuWGoXGkEVmyJNdMiPcAiEA
+/20WMi/82FoLUzBIQjxH3UIOqKMH8BVD5YjwHk5Tnf0=
+-----END CERTIFICATE-----
+"""
+key_file, cert_file = os.path.join(folder, "key.pem"), os.path.join(folder, "cert.pem")
+with open(key_file, "wb") as f:
+    f.write(KEY)
+with open(cert_file, "wb") as f:
+    f.write(CERT)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"GET " + self.path.encode() + b" over http"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def tls_server(requests: int) -> tuple[int, dict[int, str]]:
+    """A TLS server for ``requests`` connections on a thread: CPython's ssl over memory BIOs
+    on accepted sockets (Wasmer's sockets refuse getsockopt(SO_TYPE), which wrap_socket
+    asks). Answers one GET per connection; what went wrong per connection is collected."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    errors: dict[int, str] = {}  # connection number -> what went wrong
+
+    def one(conn: socket.socket) -> None:
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_side=True)
+
+        def flush() -> None:
+            if data := outgoing.read():
+                conn.sendall(data)
+
+        def until_done(step):  # type: ignore[no-untyped-def]
+            while True:
+                try:
+                    return step()
+                except ssl.SSLWantReadError:
+                    flush()
+                    data = conn.recv(65536)
+                    if not data:
+                        raise EOFError("the client closed the connection")
+                    incoming.write(data)
+
+        until_done(tls.do_handshake)
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += until_done(lambda: tls.read(65536))
+        path = request.split(b" ")[1]
+        body = b"GET " + path + b" over https"
+        tls.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+                  % (len(body), body))
+        flush()
+
+    def serve() -> None:
+        for number in range(requests):
+            conn, _ = listener.accept()
+            try:
+                one(conn)
+            except (ssl.SSLError, EOFError, OSError) as exc:
+                errors[number] = f"{type(exc).__name__}: {exc}"
+            finally:
+                conn.close()
+        listener.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1], errors
+
+
+def get(url: str, **options: object) -> tuple[pycurl.Curl, bytes]:
+    buf = io.BytesIO()
+    c = pycurl.Curl()
+    c.setopt(pycurl.URL, url)
+    c.setopt(pycurl.WRITEDATA, buf)
+    c.setopt(pycurl.NOSIGNAL, 1)
+    c.setopt(pycurl.TIMEOUT, 30)
+    for name, value in options.items():
+        c.setopt(getattr(pycurl, name), value)
+    c.perform()
+    return c, buf.getvalue()
+
+
+http_server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=http_server.serve_forever, daemon=True).start()
+c, body = get(f"http://127.0.0.1:{http_server.server_address[1]}/hello?x=1")
+assert c.getinfo(pycurl.RESPONSE_CODE) == 200 and body == b"GET /hello?x=1 over http", body
+c.close()
+http_server.shutdown()
+print("http from 127.0.0.1:", body.decode())
+
+tls_port, tls_errors = tls_server(requests=2)
+c, body = get(f"https://127.0.0.1:{tls_port}/hello?x=1", CAINFO=cert_file)
+assert c.getinfo(pycurl.RESPONSE_CODE) == 200 and body == b"GET /hello?x=1 over https", body
+assert c.getinfo(pycurl.SSL_VERIFYRESULT) == 0
+c.close()
+print("https from 127.0.0.1:", body.decode(), "(certificate verified)")
+
+# a verified certificate whose public key is not the pinned one is refused after the handshake
+try:
+    get(f"https://127.0.0.1:{tls_port}/", CAINFO=cert_file,
+        PINNEDPUBLICKEY="sha256//" + "A" * 43 + "=")
+except pycurl.error as exc:
+    assert exc.args[0] == pycurl.E_SSL_PINNEDPUBKEYNOTMATCH, exc.args
+    print("wrong public key pin refused:", exc.args[1])
+else:
+    raise AssertionError("a certificate with another public key was accepted")
+assert 0 not in tls_errors, tls_errors  # the first connection went through cleanly
 
 print("pycurl test OK")
