@@ -1,18 +1,31 @@
 """dropbear: a small SSH server and client (autotools release tarball); the seed builds
 dropbear, dbclient, dropbearkey and dropbearconvert with the bundled libtomcrypt/libtommath,
-no PAM and no login records. Not built here: see the reason below.
+no PAM and no login records.
 
-What was tried (configure passes with --enable-bundled-libtom, --disable-pam, the utmp/wtmp/
-lastlog switches off, --disable-harden, --disable-static, and -DDROPBEAR_SVR_DROP_PRIVS=0
--DDROPBEAR_SVR_LOCALSTREAMFWD=0 because WASIX has no setresgid()): make stops at fork().
-tests/dropbear.c is the smoke program for when it builds: it runs the installed programs
-with posix_spawn, which also needs the test harness to map the package's bin/ and sbin/.
+WASIX has no fork() in builds with wasm exception handling (wasix-libc declares it only for
+asyncify builds), so this build is what dropbear offers without it: the server runs in inetd
+mode only (`dropbear -i`: one connection on stdin/stdout, no listener that forks a child per
+connection), and the session's command and shell children, scp's and the client's proxy
+command start with vfork(), which wasix-libc provides on setjmp/longjmp. Our patch makes
+daemon() (`dbclient -f`) fail with ENOSYS instead of calling fork().
 """
 
-from wasixtasks.recipe import Debian, blocked
+from wasixtasks.recipe import Debian, Test, library
+from wasixtasks.stages import LibBuild
 
-blocked(
-    "dropbear",
+#: dropbear's compile-time options (localoptions.h in the build folder)
+LOCAL_OPTIONS = """\
+/* wasixtasks: WASIX has no fork() with wasm exceptions */
+#define NON_INETD_MODE 0
+#define INETD_MODE 1
+#define USE_VFORK 1
+/* no setresgid()/setresuid() in WASIX */
+#define DROPBEAR_SVR_DROP_PRIVS 0
+#define DROPBEAR_SVR_LOCALSTREAMFWD 0
+"""
+
+
+@library(
     version="2025.89",
     # Debian's orig of dropbear 2025.89 (the release tarball as Debian received it; the
     # upstream file's own sha256 cannot be checked here)
@@ -21,9 +34,12 @@ blocked(
     catalog_version="2025.88",
     version_note="2025.88 cannot be had here (Debian has 2025.89 and 2026.94, no other "
     "registry holds it); 2025.89 is the next release, a bug-fix one",
-    reason="needs fork(): the server forks a child per connection (svr-main.c), daemon() "
-    "and the client's askpass helper fork too, and wasix-libc declares fork() only for "
-    "builds without wasm exception handling (<unistd.h>: fork needs asyncify), while this "
-    "toolchain compiles with -fwasm-exceptions; vfork() alone (USE_VFORK) covers only the "
-    "command and shell children",
+    libs=["zlib"],
+    test=Test("tests/dropbear.c", expect="dropbear OK"),
 )
+def dropbear(b: LibBuild) -> None:
+    (b.source_dir / "localoptions.h").write_text(LOCAL_OPTIONS)
+    b.autotools("--enable-bundled-libtom", "--disable-pam",
+                "--disable-lastlog", "--disable-utmp", "--disable-utmpx", "--disable-wtmp",
+                "--disable-wtmpx", "--disable-loginfunc", "--disable-pututline",
+                "--disable-pututxline", "--disable-harden")

@@ -26,13 +26,14 @@ from .pipelines.common import Engine
 from .pipelines.stamps import require_stamped, stamped_artifacts
 from .publish import current_index
 from .index import PACKAGES_DIR
+from .layout import PREFIX
 from .recipe import Kind, Recipe, Test
 from .run import Log, run
 from .symbols import check_symbols
 from .sysroot import install_one, library_closure, require_artifact
 from .toolchain.env import build_env
 from .toolchain.model import TargetPython
-from .toolchain.runtime import RunResult, map_tree, run_wasm
+from .toolchain.runtime import Content, RunResult, map_tree, run_wasm
 from .targetpip import PIP_VERSION, target_pip
 from .wheels import install_wheel, wheel_project, wheels_of
 
@@ -159,7 +160,14 @@ def test_library(engine: Engine, name: str) -> TestResult:
     module = work / "test.wasm"
     run([compiler, "-O2", str(program), *flags, "-o", str(module)], log=log, env=env, cwd=work)
     log.enter("run")
-    result = run_wasm(module, [], network=test.network, timeout=600,
+    # the programs the libraries installed, where they were installed: a smoke program may
+    # run them (posix_spawn) as a user of the package would
+    programs: dict[str, Content] = {}
+    for folder in ("bin", "sbin"):
+        host = sysroot / PREFIX.lstrip("/") / folder
+        if host.is_dir():
+            programs.update(map_tree(host, f"{PREFIX}/{folder}"))
+    result = run_wasm(module, [], files=programs, network=test.network, timeout=600,
                       cache_dir=engine.cfg.layout.wasmer_cache)
     return _judge(recipe, test, result, log, started, python=False)
 

@@ -20,13 +20,21 @@ static char output[16384];
  * `output` */
 static int run(char *const argv[]) {
     const char *log = "run.out";
+    /* the file is opened here and handed over with dup2: under Wasmer a spawn's own
+       open action (posix_spawn_file_actions_addopen) fails with EEXIST */
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        perror(log);
+        return -1;
+    }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_adddup2(&actions, fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, fd, 2);
     pid_t pid;
     int rc = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
+    close(fd);
     if (rc != 0) {
         printf("posix_spawn %s: %s\n", argv[0], strerror(rc));
         return -1;
