@@ -18,7 +18,8 @@ def test_one(engine: Engine, name: str, *kinds: Kind) -> TestResult:
     result = run_test(engine, name)
     if result.output:
         console(result.output.rstrip())
-    console(f"[{name}] test {result.status}: {result.detail} (log: {result.log})")
+    where = f" (log: {result.log})" if result.log else ""
+    console(f"[{name}] test {result.status}: {result.detail}{where}")
     if not result.ok:
         raise CheckError(f"test {result.status}: {result.detail}", package=name, step="test",
                          log=result.log)
