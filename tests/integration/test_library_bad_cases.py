@@ -64,16 +64,23 @@ def one_line_error(result: Result, name: str) -> re.Match[str]:
 
 
 def _text_file(source: Path) -> Path:
-    """A text file at the top of the library's source, to write a stale patch against."""
-    for pattern in ("CMakeLists.txt", "configure.ac", "configure.in", "Makefile.in", "Makefile",
-                    "README*", "LICENSE*", "COPYING*", "*.txt", "*.in", "*.md"):
-        for path in sorted(source.glob(pattern)):
-            if path.is_file() and not path.is_symlink():
-                try:
-                    if path.read_text().strip():
-                        return path
-                except UnicodeDecodeError:
-                    continue
+    """A text file at the top of the library's source (or of its one folder, when the
+    recipe takes a subfolder of a bigger tarball: mariadb-connector-c's libmariadb/), to
+    write a stale patch against."""
+    folders = [source]
+    top = [p for p in source.iterdir() if p.name != ".git"]
+    if len(top) == 1 and top[0].is_dir():
+        folders.append(top[0])
+    for folder in folders:
+        for pattern in ("CMakeLists.txt", "configure.ac", "configure.in", "Makefile.in",
+                        "Makefile", "README*", "LICENSE*", "COPYING*", "*.txt", "*.in", "*.md"):
+            for path in sorted(folder.glob(pattern)):
+                if path.is_file() and not path.is_symlink():
+                    try:
+                        if path.read_text().strip():
+                            return path
+                    except UnicodeDecodeError:
+                        continue
     raise AssertionError(f"no text file at the top of {source}")
 
 
