@@ -142,6 +142,53 @@ def test_side_module_thread_locals_are_per_thread(checkout: tuple[Path, Result],
     assert len(addresses) == 3 and 0 not in addresses, seen
 
 
+#: A shared library with a function and a data symbol, and a program linked against it.
+SHARED_LIB = """\
+int foo_counter = 40;
+int foo(void) { return ++foo_counter + 1; }
+"""
+MAIN_NEEDS = """\
+#include <stdio.h>
+extern int foo(void);
+extern int foo_counter;
+int main(void) {
+    int got = foo();
+    printf("foo() = %d, counter %d\\n", got, foo_counter);
+    return got == 42 && foo_counter == 41 ? 0 : 1;
+}
+"""
+
+
+def test_a_program_linked_against_a_shared_library_loads_it_at_start(
+        checkout: tuple[Path, Result], tmp_path: Path) -> None:
+    """wasix-cc links a program against a side module (``-lfoo`` finding libfoo.so): the
+    program records it as needed, and Wasmer loads it when the program starts, from /lib,
+    /usr/lib or /usr/local/lib but not from the sysroot's lib/wasm32-wasi. (What CPython
+    linked against a shared libsqlite3 would rely on.)"""
+    from wasixtasks.toolchain.runtime import run_wasm
+    from wasixtasks.wasm import read_module
+
+    root, _ = checkout
+    doctor = invoke(root, "toolchain.doctor").output
+    (compiler,) = [line.split()[1] for line in doctor.splitlines()
+                   if line.split()[:1] == ["compiler"]]
+    cc = str(Path(compiler) / "bin" / "wasix-cc")
+    (tmp_path / "foo.c").write_text(SHARED_LIB)
+    (tmp_path / "main.c").write_text(MAIN_NEEDS)
+    for argv in ([cc, "-O1", "-shared", "foo.c", "-o", "libfoo.so"],
+                 [cc, "-O1", "main.c", "-L.", "-lfoo", "-o", "main.wasm"]):
+        subprocess.run(argv, cwd=tmp_path, check=True, capture_output=True)
+    program = read_module(tmp_path / "main.wasm")
+    assert program.dylink is not None and program.dylink.needed == ("libfoo.so",)
+    for folder in ("/lib", "/usr/lib", "/usr/local/lib"):
+        result = run_wasm(tmp_path / "main.wasm",
+                          files={f"{folder}/libfoo.so": tmp_path / "libfoo.so"})
+        assert result.ok and result.stdout == "foo() = 42, counter 41\n", (folder, result)
+    result = run_wasm(tmp_path / "main.wasm",
+                      files={"/usr/local/lib/wasm32-wasi/libfoo.so": tmp_path / "libfoo.so"})
+    assert not result.ok and "libfoo.so" in result.stderr, result
+
+
 def test_a_changed_wasix_libc_pin_invalidates_the_toolchain(checkout: tuple[Path, Result],
                                                             tmp_path: Path) -> None:
     root = clone_project(tmp_path / "project")
