@@ -31,5 +31,6 @@ def mysqlclient(b: WheelBuild) -> None:
 
     # -Bsymbolic: the connector's OpenSSL is this module's own, not the interpreter's copy
     # (which the loader would bind its GOT entries to: TLS would fail to initialise)
-    b.setuptools(env={"MYSQLCLIENT_CFLAGS": pkg_config("--cflags"),
-                      "MYSQLCLIENT_LDFLAGS": pkg_config("--libs") + " -Wl,-Bsymbolic"})
+    with b.flags(ldflags=["-Wl,-Bsymbolic"]):
+        b.setuptools(env={"MYSQLCLIENT_CFLAGS": pkg_config("--cflags"),
+                          "MYSQLCLIENT_LDFLAGS": pkg_config("--libs")})

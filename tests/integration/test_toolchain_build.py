@@ -71,6 +71,19 @@ def test_toolchain_self_test_runs_under_wasmer(checkout: tuple[Path, Result]) ->
     assert "[libcxx] test passed" in result.output
 
 
+def compile_c(root: Path, folder: Path, sources: dict[str, str], *commands: list[str]) -> None:
+    """Write ``sources`` into ``folder`` and run the checkout's wasix-cc (the compiler
+    `toolchain.doctor` names) there once per command, with -O1."""
+    doctor = invoke(root, "toolchain.doctor").output
+    (compiler,) = [line.split()[1] for line in doctor.splitlines()
+                   if line.split()[:1] == ["compiler"]]
+    cc = str(Path(compiler) / "bin" / "wasix-cc")
+    for name, text in sources.items():
+        (folder / name).write_text(text)
+    for args in commands:
+        subprocess.run([cc, "-O1", *args], cwd=folder, check=True, capture_output=True)
+
+
 #: A side module with a thread-local, and a program that loads it and reads it from the
 #: loading thread and from two threads started afterwards, both alive at once.
 SIDE_TLS = """\
@@ -119,15 +132,8 @@ def test_side_module_thread_locals_are_per_thread(checkout: tuple[Path, Result],
     from wasixtasks.toolchain.runtime import run_wasm
 
     root, _ = checkout
-    doctor = invoke(root, "toolchain.doctor").output
-    (compiler,) = [line.split()[1] for line in doctor.splitlines()
-                   if line.split()[:1] == ["compiler"]]
-    cc = str(Path(compiler) / "bin" / "wasix-cc")
-    (tmp_path / "tls.c").write_text(SIDE_TLS)
-    (tmp_path / "main.c").write_text(MAIN_TLS)
-    for argv in ([cc, "-O1", "-shared", "tls.c", "-o", "libtls.so"],
-                 [cc, "-O1", "main.c", "-o", "main.wasm"]):
-        subprocess.run(argv, cwd=tmp_path, check=True, capture_output=True)
+    compile_c(root, tmp_path, {"tls.c": SIDE_TLS, "main.c": MAIN_TLS},
+              ["-shared", "tls.c", "-o", "libtls.so"], ["main.c", "-o", "main.wasm"])
     (module,) = check_shared_libs(tmp_path / "libtls.so", ()).modules
     assert (module.tls_size, module.tls_init, module.tls_unset) == (4, True, False)
 
@@ -169,15 +175,8 @@ def test_a_program_linked_against_a_shared_library_loads_it_at_start(
     from wasixtasks.wasm import read_module
 
     root, _ = checkout
-    doctor = invoke(root, "toolchain.doctor").output
-    (compiler,) = [line.split()[1] for line in doctor.splitlines()
-                   if line.split()[:1] == ["compiler"]]
-    cc = str(Path(compiler) / "bin" / "wasix-cc")
-    (tmp_path / "foo.c").write_text(SHARED_LIB)
-    (tmp_path / "main.c").write_text(MAIN_NEEDS)
-    for argv in ([cc, "-O1", "-shared", "foo.c", "-o", "libfoo.so"],
-                 [cc, "-O1", "main.c", "-L.", "-lfoo", "-o", "main.wasm"]):
-        subprocess.run(argv, cwd=tmp_path, check=True, capture_output=True)
+    compile_c(root, tmp_path, {"foo.c": SHARED_LIB, "main.c": MAIN_NEEDS},
+              ["-shared", "foo.c", "-o", "libfoo.so"], ["main.c", "-L.", "-lfoo", "-o", "main.wasm"])
     program = read_module(tmp_path / "main.wasm")
     assert program.dylink is not None and program.dylink.needed == ("libfoo.so",)
     for folder in ("/lib", "/usr/lib", "/usr/local/lib"):
