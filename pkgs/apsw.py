@@ -1,5 +1,7 @@
 """apsw: Another Python SQLite Wrapper; setuptools with one C extension over our sqlite
-library (3.53.4), linked statically."""
+library (3.53.4, ICU inside), linked as the shared object the WASIX CPython loads at start
+(``libsqlite3.so.0``, for its own ``_sqlite3``): one SQLite in the process, and no second copy
+of ICU's 30 MB of data in the wheel."""
 
 from wasixtasks.recipe import Sdist, Test, wheel
 from wasixtasks.stages import WheelBuild
@@ -25,8 +27,6 @@ omit = load_extension
     # apsw 3.50.4.0 accepts any SQLite from 3.50 on at compile time (an #error below
     # 3.50.0) and makes no version check at run time: our 3.53.4 is used as it is
     libs=["sqlite"],
-    # sqlite is a static archive only; the extension carries its own copy of it
-    static_libs=True,
     native=True,
     test=Test("tests/apsw.py", expect="apsw test OK"),
 )
@@ -35,12 +35,9 @@ def apsw(b: WheelBuild) -> None:
     # with: wasm traps on a mismatched indirect call where native ABIs do not care)
     (b.source_dir / "setup.apsw").write_text(SETUP_APSW)
     # No amalgamation in the tree: setup.py links -lsqlite3, found through the sysroot's
-    # -I/-L flags of the build environment.
-    # -Bsymbolic: python.wasm links sqlite too (for _sqlite3) and, as a main module, exports
-    # all of it. Without it, the functions and data whose address the module takes (through
-    # GOT.func/GOT.mem imports: sqlite3_free as a destructor, sqlite3_temp_directory, ...)
-    # resolve to the interpreter's copy, whose allocator was never initialized: closing a
-    # connection then traps in python.wasm's sqlite3_free. Bound locally, apsw uses only the
-    # sqlite it carries
-    with b.flags(ldflags=["-Wl,-Bsymbolic"]):
+    # -I/-L flags of the build environment. That would take the static archive (the sysroot
+    # has no unversioned libsqlite3.so); the shared object named first defines every sqlite3_
+    # symbol, so the archive adds nothing. The wheel needs libsqlite3.so.0, which the
+    # interpreter has loaded already (check.shared-libs counts it as the interpreter's)
+    with b.flags(ldflags=["-l:libsqlite3.so.0"]):
         b.setuptools()

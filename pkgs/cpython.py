@@ -3,7 +3,10 @@
 Cross-built from the official release source with a build-machine CPython 3.13; extension
 modules are loaded with dlopen (dynload_shlib), threads are real pthreads, and the standard
 library's own C modules are built into python.wasm (zlib, lzma, bz2, ctypes, sqlite3, and
-ssl and hashlib over a static OpenSSL, from the catalog's library recipes). The install holds python.wasm, the headers, the sysconfig
+ssl and hashlib over a static OpenSSL, from the catalog's library recipes). ``_sqlite3`` links
+the sqlite recipe's shared object (``libsqlite3.so.0``, ICU inside), as the seed's CPython
+does: python.wasm needs it at start, and the install puts it where Wasmer's loader looks,
+``/usr/local/lib``. The install holds python.wasm, that library, the headers, the sysconfig
 data (for crossenv) and the standard library as one zip (the runtime's PYTHONHOME).
 """
 
@@ -22,7 +25,20 @@ ac_cv_buggy_getaddrinfo=no
 ax_cv_c_float_words_bigendian=no
 ac_cv_func_memfd_create=no
 ac_cv_header_netpacket_packet_h=no
-"""
+""" + "".join(
+    # _sqlite3 links the shared libsqlite3 (LIBSQLITE3_LIBS below), but configure's checks
+    # link `-lsqlite3`, the static archive, which needs ICU's archives and libc++ besides:
+    # the answers for the functions our sqlite build has (serialize on, load_extension off).
+    # A wrong answer fails the link of python.wasm, not silently
+    f"ac_cv_lib_sqlite3_sqlite3_{func}={answer}\n"
+    for func, answer in [
+        ("bind_double", "yes"), ("column_decltype", "yes"), ("column_double", "yes"),
+        ("complete", "yes"), ("progress_handler", "yes"), ("result_double", "yes"),
+        ("set_authorizer", "yes"), ("trace_v2", "yes"), ("value_double", "yes"),
+        ("serialize", "yes"), ("load_extension", "no"),
+    ])
+#: The shared library ``_sqlite3`` links (the sqlite recipe's soname).
+SQLITE_SO = "libsqlite3.so.0"
 #: Parts of the standard library a WASIX runtime cannot use (GUI, test suite, pip bootstrap).
 STDLIB_SKIP = {"test", "idlelib", "tkinter", "turtledemo", "ensurepip", "__pycache__",
                "pydoc_data"}
@@ -66,7 +82,11 @@ def cpython(b: LibBuild) -> None:
         # on the library path already; without this, configure looks on the build machine)
         f"--with-openssl={b.sysroot}{b.prefix}",
         cwd="_build",
-        env={"CONFIG_SITE": str(site), "OPT": "-DNDEBUG -O2 -Wall"},
+        env={"CONFIG_SITE": str(site), "OPT": "-DNDEBUG -O2 -Wall",
+             # the shared libsqlite3 by its soname's file (the static archive would bring
+             # ICU's code and 30 MB of data into python.wasm)
+             "LIBSQLITE3_CFLAGS": f"-I{b.sysroot}{b.includedir}",
+             "LIBSQLITE3_LIBS": f"-l:{SQLITE_SO}"},
     )
     # python.wasm and the sysconfig data; `make all` would also run the build python on
     # this release's standard library, which only the same patch release can do
@@ -77,6 +97,10 @@ def cpython(b: LibBuild) -> None:
     b.scrub_paths(sysconfig)  # build folders in it get fixed names (it is zipped below too)
     version = "3.13"
     b.install(build / "python.wasm", f"{b.prefix}/bin/python{version}.wasm", mode=0o755)
+    # the shared library python.wasm needs, at the path Wasmer loads it from (not the
+    # libdir a build links with)
+    b.install(b.sysroot / b.libdir.lstrip("/") / SQLITE_SO, f"{b.prefix}/lib/{SQLITE_SO}",
+              mode=0o755)
     b.install(sysconfig, f"{b.prefix}/lib/python{version}/{sysconfig.name}")
     for header in sorted((b.source_dir / "Include").rglob("*.h")):
         rel = header.relative_to(b.source_dir / "Include").as_posix()

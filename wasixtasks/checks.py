@@ -38,6 +38,8 @@ class ModuleReport:
     bundled: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    #: needed libraries the interpreter loads at start (it needs them itself)
+    provided: tuple[str, ...] = ()
     #: bytes of thread-locals (``__tls_size``) and whether the module exports
     #: ``__wasix_init_tls``, which Wasmer calls to give each further thread its own copy
     tls_size: int = 0
@@ -49,12 +51,18 @@ class ModuleReport:
         address 0, all threads sharing the same bytes (wasix-libc's scrt1.o was not linked)."""
         return self.tls_size > 0 and not self.tls_init
 
+    def _state(self, name: str) -> str:
+        if name in self.bundled:
+            return "bundled"
+        if name in self.provided:
+            return "the interpreter's"
+        return "allowed" if name in self.allowed else "MISSING"
+
     def line(self) -> str:
         if not self.needed:
             text = f"{self.where}: needs no shared library"
         else:
-            parts = [f"{n} [{'bundled' if n in self.bundled else 'allowed' if n in self.allowed else 'MISSING'}]"
-                     for n in self.needed]
+            parts = [f"{n} [{self._state(n)}]" for n in self.needed]
             text = f"{self.where}: needs {', '.join(parts)}"
         if self.tls_unset:
             text += (f"; {self.tls_size} bytes of thread-locals and no __wasix_init_tls "
@@ -80,14 +88,19 @@ def is_shared_object(name: str) -> bool:
     return base.endswith(".so") or ".so." in base
 
 
-def _classify(where: str, mod: WasmModule, bundled_names: set[str], allowed: tuple[str, ...]) -> ModuleReport:
+def _classify(where: str, mod: WasmModule, bundled_names: set[str], allowed: tuple[str, ...],
+              provided: tuple[str, ...] = ()) -> ModuleReport:
     needed = mod.dylink.needed if mod.dylink else ()
     bundled = tuple(n for n in needed if posixpath.basename(n) in bundled_names)
+    by_interpreter = tuple(n for n in needed
+                           if n not in bundled and posixpath.basename(n) in provided)
     ok_allowed = tuple(
-        n for n in needed if n not in bundled and any(fnmatch.fnmatch(n, pat) for pat in allowed)
+        n for n in needed if n not in bundled and n not in by_interpreter
+        and any(fnmatch.fnmatch(n, pat) for pat in allowed)
     )
-    missing = tuple(n for n in needed if n not in bundled and n not in ok_allowed)
-    return ModuleReport(where, needed, bundled, ok_allowed, missing,
+    missing = tuple(n for n in needed
+                    if n not in bundled and n not in by_interpreter and n not in ok_allowed)
+    return ModuleReport(where, needed, bundled, ok_allowed, missing, provided=by_interpreter,
                         tls_size=mod.global_value("__tls_size") or 0,
                         tls_init="__wasix_init_tls" in mod.exported_functions())
 
@@ -178,9 +191,11 @@ def targets(target: Path, *, step: str = "check") -> Iterator[Targets]:
         yield found
 
 
-def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport:
+def check_shared_libs(target: Path, allowed: tuple[str, ...],
+                      provided: tuple[str, ...] = ()) -> SharedLibReport:
     """Report needed libraries of every wasm .so under ``target`` (see :func:`targets`), and
-    the ones whose thread-locals other threads would share."""
+    the ones whose thread-locals other threads would share. ``provided`` are the libraries
+    the interpreter loads at start (it needs them itself): a module may need them unbundled."""
     report = SharedLibReport()
     with targets(target) as found:
         try:
@@ -188,7 +203,7 @@ def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport
                 with zipfile.ZipFile(wheel) as zf:
                     bundled = {posixpath.basename(n) for n in zf.namelist()}
                 for where, mod in wheel_modules(wheel):
-                    report.modules.append(_classify(where, mod, bundled, allowed))
+                    report.modules.append(_classify(where, mod, bundled, allowed, provided))
             siblings: dict[Path, set[str]] = {}  # folder -> its file names, listed once
             for so, where in found.loose:
                 with so.open("rb") as fh:
@@ -198,7 +213,7 @@ def check_shared_libs(target: Path, allowed: tuple[str, ...]) -> SharedLibReport
                 if so.parent not in siblings:
                     siblings[so.parent] = {p.name for p in so.parent.iterdir()}
                 report.modules.append(_classify(where, read_module(so), siblings[so.parent],
-                                                allowed))
+                                                allowed, provided))
         except zipfile.BadZipFile as exc:
             raise CheckError(f"not a valid wheel: {exc}", step="check") from exc
         except WasmFormatError as exc:

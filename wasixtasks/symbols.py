@@ -6,8 +6,9 @@ dynamic linker loads it into the WASIX CPython main module (``python.wasm``, lin
 and function addresses through ``GOT.mem`` / ``GOT.func``, and a few names the linker itself
 provides. A symbol that nobody exports fails only then, as an ``ImportError`` on the user's
 machine. This check finds such symbols before a wheel is published, from the binaries alone:
-it reads the exports of the interpreter and of the libraries the module declares as needed,
-and reports every import that nothing provides.
+it reads the exports of the interpreter (with the libraries it needs at start, such as
+``libsqlite3.so.0``) and of the libraries the module declares as needed, and reports every
+import that nothing provides.
 
 The rules mirror what the loader does, kept deliberately simple (names, not types):
 
@@ -49,6 +50,8 @@ __all__ = [
     "SymbolReport",
     "Unresolved",
     "check_symbols",
+    "interpreter_lib_dirs",
+    "interpreter_needs",
 ]
 
 #: ``env`` imports the dynamic linker (or the main module / runtime) always supplies: the shared
@@ -291,11 +294,39 @@ def _interposed(where: str, mod: WasmModule, interpreter: frozenset[str]) -> Int
     return Interposed(where, tuple(names)) if names else None
 
 
+def interpreter_lib_dirs(interpreter: Path) -> tuple[Path, ...]:
+    """Where the libraries the interpreter itself needs are installed: next to it, and in
+    ``<prefix>/lib`` for ``<prefix>/bin/python3.X.wasm`` (the folder the sandbox maps to
+    ``/usr/local/lib``, which Wasmer's loader searches)."""
+    return (interpreter.parent, interpreter.parent.parent / "lib")
+
+
 def _load_interpreter(interpreter: Path) -> frozenset[str]:
+    """The names the interpreter exports, with those of the libraries it needs at start
+    (found recursively in :func:`interpreter_lib_dirs`): the loader has them all before any
+    extension module is imported."""
     if not interpreter.is_file():
         raise CheckError(f"interpreter {interpreter} does not exist or is not a file", step=_STEP)
     try:
-        return _exported_names(_read_wasm_file(interpreter, "interpreter"))
+        main = _read_wasm_file(interpreter, "interpreter")
+        names = set(_exported_names(main))
+        queue = list(main.dylink.needed if main.dylink else ())
+        seen: set[str] = set()
+        while queue:
+            needed = posixpath.basename(queue.pop(0))
+            if needed in seen:
+                continue
+            seen.add(needed)
+            found = next((d / needed for d in interpreter_lib_dirs(interpreter)
+                          if (d / needed).is_file()), None)
+            if found is None:
+                raise CheckError(f"interpreter {interpreter.name} needs {needed}, which is not "
+                                 f"installed next to it or in {interpreter.parent.parent / 'lib'}",
+                                 step=_STEP)
+            lib = _read_wasm_file(found, "library")
+            names |= _exported_names(lib)
+            queue.extend(lib.dylink.needed if lib.dylink else ())
+        return frozenset(names)
     except WasmFormatError as exc:
         raise CheckError(f"interpreter: {exc.message}", step=_STEP) from exc
 
@@ -355,3 +386,13 @@ def check_symbols(
         except zipfile.BadZipFile as exc:  # a wheel reopened to read a bundled library
             raise CheckError(f"not a readable wheel: {exc}", step=_STEP) from exc
     return report
+
+
+def interpreter_needs(interpreter: Path) -> tuple[str, ...]:
+    """The shared libraries the interpreter main module needs at start (its ``dylink.0``
+    needed list): a side module may need them too without bundling them."""
+    try:
+        main = _read_wasm_file(interpreter, "interpreter")
+    except WasmFormatError as exc:
+        raise CheckError(f"interpreter: {exc.message}", step=_STEP) from exc
+    return tuple(posixpath.basename(n) for n in (main.dylink.needed if main.dylink else ()))

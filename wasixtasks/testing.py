@@ -189,6 +189,7 @@ def python_files(py: TargetPython, site: Path) -> dict[str, Path]:
                              "standard library zip to run", step="test",
                              hint="Run `invoke toolchain.setup`.")
     return {f"/usr/local/lib/{py.stdlib_zip.name}": py.stdlib_zip,
+            **{f"/usr/local/lib/{lib.name}": lib for lib in py.runtime_libs},
             **map_tree(site, f"/usr/local/lib/python{py.version}/site-packages")}  # type: ignore[dict-item]
 
 

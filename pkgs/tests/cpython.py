@@ -64,7 +64,19 @@ db = sqlite3.connect(":memory:")
 db.execute("create table t(v)")
 db.executemany("insert into t values (?)", [(i,) for i in range(10)])
 assert db.execute("select sum(v) from t").fetchone() == (45,)
-print("sqlite3", sqlite3.sqlite_version, "sum 45")
+copy = sqlite3.connect(":memory:")
+copy.deserialize(db.serialize())  # the serialize API configure was told the library has
+assert copy.execute("select sum(v) from t").fetchone() == (45,)
+# the shared libsqlite3 (loaded from /usr/local/lib) carries ICU: Unicode case mapping and
+# locale collations ('ö' sorts with 'o' in German, after 'z' in Swedish)
+assert db.execute("select upper('straße')").fetchone() == ("STRASSE",)
+db.execute("select icu_load_collation('de_DE', 'german'), icu_load_collation('sv_SE', 'swedish')")
+db.execute("create table w(word)")
+db.executemany("insert into w values (?)", [("zebra",), ("öl",), ("ost",)])
+order = {c: [w for (w,) in db.execute(f"select word from w order by word collate {c}")]
+         for c in ("german", "swedish")}
+assert order == {"german": ["öl", "ost", "zebra"], "swedish": ["ost", "zebra", "öl"]}, order
+print("sqlite3", sqlite3.sqlite_version, "sum 45; ICU upper and collations", order)
 
 libc = ctypes.CDLL(None)
 assert libc.strlen(b"wasix") == 5

@@ -46,6 +46,7 @@ EXPECTED_FILES = {
     "libffi": ["usr/local/include/ffi.h", "usr/local/lib/wasm32-wasi/libffi.a",
                "usr/local/lib/wasm32-wasi/pkgconfig/libffi.pc"],
     "sqlite": ["usr/local/include/sqlite3.h", "usr/local/lib/wasm32-wasi/libsqlite3.a",
+               "usr/local/lib/wasm32-wasi/libsqlite3.so.3.53.4",
                "usr/local/lib/wasm32-wasi/pkgconfig/sqlite3.pc"],
 }
 PC_FILES = {
@@ -131,6 +132,16 @@ def test_artifact_holds_the_library_in_the_seed_layout(built: tuple[Path, Result
     assert {(m.uid, m.gid, m.uname, m.gname) for m in members} == {(0, 0, "", "")}
     assert [m.name for m in members] == sorted(m.name for m in members)
     assert not [f for f in files if f.endswith(".la")]
+
+
+def test_sqlite_ships_the_shared_object_by_its_soname(built: tuple[Path, Result]) -> None:
+    """libsqlite3.so.0 (what CPython's _sqlite3 and apsw link) is a link to the versioned
+    file; no unversioned libsqlite3.so, so `-lsqlite3` takes the static archive."""
+    root, _ = built
+    members = {m.name: m for m in _members(root, "sqlite")}
+    link = members["usr/local/lib/wasm32-wasi/libsqlite3.so.0"]
+    assert link.issym() and link.linkname == "libsqlite3.so.3.53.4"
+    assert "usr/local/lib/wasm32-wasi/libsqlite3.so" not in members
 
 
 @pytest.mark.parametrize("name", LIBS)

@@ -398,3 +398,14 @@ def test_thread_locals_without_wasix_init_tls_are_reported(tmp_path: Path) -> No
     assert not by_name["libnotls.so"].tls_unset and not by_name["libinit.so"].tls_unset
     assert by_name["libinit.so"].line().endswith("needs no shared library")
     assert report.missing == []
+
+
+def test_libraries_the_interpreter_loads_count_as_its_own(tmp_path: Path) -> None:
+    so = write(tmp_path / "ext.so", side_module(needed=["libsqlite3.so.0", "libpq.so.5",
+                                                        "libgone.so"]))
+    (mod,) = check_shared_libs(so, ("libpq.so*",), provided=("libsqlite3.so.0",)).modules
+    assert mod.provided == ("libsqlite3.so.0",)
+    assert mod.allowed == ("libpq.so.5",)
+    assert mod.missing == ("libgone.so",)
+    assert mod.line() == (f"{so}: needs libsqlite3.so.0 [the interpreter's], libpq.so.5 "
+                          "[allowed], libgone.so [MISSING]")

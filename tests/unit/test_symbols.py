@@ -31,7 +31,9 @@ from tests.helpers.wasmbytes import (
 )
 from tests.helpers.wheelfactory import make_wheel
 from wasixtasks.errors import CheckError
-from wasixtasks.symbols import Interposed, SymbolReport, Unresolved, check_symbols
+from wasixtasks.symbols import (
+    Interposed, SymbolReport, Unresolved, check_symbols, interpreter_needs,
+)
 from wasixtasks.wasm import WasmModule, read_module
 
 EXT = ".cpython-313-wasm32-wasi.so"
@@ -425,3 +427,40 @@ def test_bad_targets_raise(tmp_path: Path, interp: Path) -> None:
     assert str(broken) in info.value.message
     with pytest.raises(CheckError, match="does not exist"):
         check_symbols(tmp_path / "nothing", interp)
+
+
+# ------------------------------------------------------- libraries the interpreter needs
+def _interpreter_with_lib(tmp_path: Path) -> Path:
+    """<prefix>/bin/python.wasm needing libsqlite3.so.0, installed in <prefix>/lib (where
+    the sandbox maps it to /usr/local/lib), which needs libicu.so in turn."""
+    main = wasm(exports=["_start", *INTERP_FUNCS], data=INTERP_DATA, needed=["libsqlite3.so.0"])
+    write(tmp_path / "prefix" / "lib" / "libsqlite3.so.0",
+          wasm(exports=["sqlite3_open", "sqlite3_free"], needed=["libicu.so"]))
+    write(tmp_path / "prefix" / "lib" / "libicu.so", wasm(exports=["u_strToUpper"]))
+    return write(tmp_path / "prefix" / "bin" / "python.wasm", main)
+
+
+def test_exports_of_the_interpreters_needed_libraries_resolve(tmp_path: Path) -> None:
+    main = _interpreter_with_lib(tmp_path)
+    ext = wasm([("env", "sqlite3_open", "func"), ("GOT.func", "sqlite3_free", "global"),
+                ("env", "u_strToUpper", "func"), ("env", "sqlite3_nowhere", "func")],
+               ["PyInit__core"], needed=["libsqlite3.so.0"])
+    report = check_symbols(write(tmp_path / "ext" / f"_core{EXT}", ext), main)
+    assert wheres(report) == {("env", "sqlite3_nowhere")}
+    assert interpreter_needs(main) == ("libsqlite3.so.0",)
+
+
+def test_own_copies_of_an_interpreter_library_are_interposed(tmp_path: Path) -> None:
+    main = _interpreter_with_lib(tmp_path)
+    ext = wasm([("GOT.func", "sqlite3_free", "global")], ["PyInit__core", "sqlite3_free"])
+    report = check_symbols(write(tmp_path / "ext" / f"_core{EXT}", ext), main)
+    assert report.interposed == [Interposed(str(tmp_path / "ext" / f"_core{EXT}"),
+                                            ("sqlite3_free",))]
+
+
+def test_a_library_the_interpreter_needs_must_be_installed(tmp_path: Path) -> None:
+    main = _interpreter_with_lib(tmp_path)
+    (tmp_path / "prefix" / "lib" / "libicu.so").unlink()
+    ext = write(tmp_path / "ext" / f"_core{EXT}", wasm(exports=["PyInit__core"]))
+    with pytest.raises(CheckError, match="needs libicu.so, which is not installed"):
+        check_symbols(ext, main)

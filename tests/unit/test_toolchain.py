@@ -217,6 +217,27 @@ def test_target_python_find(tmp_path: Path) -> None:
     assert py.stdlib_zip is None
 
 
+def test_runtime_libs_are_mapped_where_wasmers_loader_looks(tmp_path: Path) -> None:
+    from wasixtasks.testing import python_files
+
+    root = make_target_python(tmp_path / "cpython")
+    (root / "bin").mkdir()
+    (root / "bin" / "python3.13.wasm").write_bytes(b"\0asm\1\0\0\0")
+    (root / "lib" / "python313.zip").write_bytes(b"PK\5\6" + b"\0" * 18)
+    (root / "lib" / "libsqlite3.so.0").write_bytes(b"\0asm\1\0\0\0")
+    (root / "lib" / "README").write_text("not a library")
+    py = TargetPython.find(root)
+    assert py is not None
+    assert py.runtime_libs == (root / "lib" / "libsqlite3.so.0",)
+    site = tmp_path / "site"
+    (site / "demo").mkdir(parents=True)
+    (site / "demo" / "__init__.py").write_text("")
+    files = python_files(py, site)
+    assert files["/usr/local/lib/libsqlite3.so.0"] == root / "lib" / "libsqlite3.so.0"
+    assert files["/usr/local/lib/python313.zip"] == root / "lib" / "python313.zip"
+    assert not any(guest.endswith("README") for guest in files)
+
+
 def test_target_python_find_with_wasm_and_zipped_stdlib(tmp_path: Path) -> None:
     root = make_target_python(tmp_path / "cpython")
     (root / "bin").mkdir()

@@ -8,25 +8,56 @@ from pathlib import Path
 from invoke.context import Context
 from invoke.tasks import task
 
-from ..errors import CheckError
+from ..errors import CheckError, WasixError
 from ..run import console
 from ._common import Project, reports_errors
+
+
+def _interpreter(p: Project, interpreter: str, *, required: bool) -> Path | None:
+    """The main module side modules load into: ``--interpreter``, else the target CPython's
+    python.wasm (None when there is none and it is not ``required``)."""
+    if interpreter:
+        return Path(interpreter)
+    try:
+        py = p.engine.target_python(needed_by="check")
+    except WasixError:
+        if required:
+            raise
+        py = None
+    if py is None or py.python_wasm is None:
+        if required:
+            raise CheckError("no target CPython to check against", step="symbols",
+                             hint="Run `invoke toolchain.setup`, or pass --interpreter.")
+        console("no target CPython: libraries it loads at start are not counted as provided")
+        return None
+    return py.python_wasm
+
+
+def _interpreter_needs(p: Project, interpreter: str) -> tuple[str, ...]:
+    from ..symbols import interpreter_needs
+
+    main = _interpreter(p, interpreter, required=False)
+    return interpreter_needs(main) if main is not None else ()
 
 
 @task(name="shared-libs", positional=["path"], help={
     "path": "a folder, wheel, library tarball or .so, e.g. artifacts/",
     "allow": "extra allowed library name patterns, comma-separated (adds to allowed-shared-libs)",
+    "interpreter": "the main module the side modules load into (default: the target CPython's "
+                   "python.wasm): the libraries it needs itself count as provided",
 })
 @reports_errors
-def shared_libs(c: Context, path: str, allow: str = "") -> None:
-    """List the `needed` libraries of every wasm .so; fail where one is neither bundled nor
-    allowed, or where a module's thread-locals would be shared by every thread."""
+def shared_libs(c: Context, path: str, allow: str = "", interpreter: str = "") -> None:
+    """List the `needed` libraries of every wasm .so; fail where one is neither bundled,
+    loaded by the interpreter at start, nor allowed, or where a module's thread-locals would
+    be shared by every thread."""
     from ..checks import check_shared_libs
 
     p = Project.load()
     target = Path(path)
     allowed = p.cfg.allowed_shared_libs + tuple(a for a in allow.split(",") if a)
-    report = check_shared_libs(target, allowed)
+    provided = _interpreter_needs(p, interpreter)
+    report = check_shared_libs(target, allowed, provided)
     for module in report.modules:
         console(module.line())
     console(f"{len(report.modules)} wasm shared object(s) checked, {len(report.missing)} with "
@@ -65,13 +96,8 @@ def symbols(c: Context, path: str, interpreter: str = "", allow: str = "") -> No
     from ..symbols import check_symbols
 
     p = Project.load()
-    main = Path(interpreter) if interpreter else None
-    if main is None:
-        py = p.engine.target_python(needed_by="check")
-        if py is None or py.python_wasm is None:
-            raise CheckError("no target CPython to check against", step="symbols",
-                             hint="Run `invoke toolchain.setup`, or pass --interpreter.")
-        main = py.python_wasm
+    main = _interpreter(p, interpreter, required=True)
+    assert main is not None
     report = check_symbols(Path(path), main, allowed=[a for a in allow.split(",") if a])
     for line in report.lines():
         console(line)

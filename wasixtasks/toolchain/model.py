@@ -48,6 +48,17 @@ class TargetPython:
                 "python_version": self.version, "sys_platform": "wasi", "extra": ""}
 
     @property
+    def runtime_libs(self) -> tuple[Path, ...]:
+        """The shared libraries python.wasm needs at start (``libsqlite3.so.0``), installed
+        in ``<prefix>/lib``: the sandbox maps them to ``/usr/local/lib``, where Wasmer's
+        loader looks."""
+        lib = self.prefix / "lib"
+        if not lib.is_dir():
+            return ()
+        return tuple(sorted(p for p in lib.iterdir()
+                            if p.is_file() and (p.name.endswith(".so") or ".so." in p.name)))
+
+    @property
     def ext_suffix(self) -> str:
         """EXT_SUFFIX of the target (``.cpython-313-wasm32-wasi.so``), from its sysconfig."""
         m = re.search(r"""['"]EXT_SUFFIX['"]:\s*['"]([^'"]+)['"]""", self.sysconfigdata.read_text())
