@@ -1,6 +1,8 @@
-"""apsw under the WASIX CPython: SQL through the C extension over our statically linked
-sqlite: an in-memory database, a Python scalar and aggregate function, blob I/O, a virtual
-table implemented in Python, and a session changeset."""
+"""apsw under the WASIX CPython: SQL through the C extension over our sqlite, the shared
+libsqlite3.so.0 the interpreter loaded at start (one SQLite in the process, with ICU): an
+in-memory database, a Python scalar and aggregate function, blob I/O, a virtual table
+implemented in Python, a session changeset, ICU case mapping, and memory that the standard
+library's sqlite3 allocates seen by apsw's counter."""
 
 import apsw
 import apsw.ext
@@ -96,5 +98,22 @@ except apsw.SQLError as exc:
     print("SQL error:", exc)
 else:
     raise AssertionError("a query on a missing table succeeded")
+con.close()
+
+# the library the interpreter loaded for _sqlite3, not a second copy: both modules count
+# the same allocations, and ICU is in it
+import sqlite3  # noqa: E402
+
+con = apsw.Connection(":memory:")
+assert con.execute("select upper('straße')").fetchall() == [("STRASSE",)]
+before = apsw.memory_used()
+other = sqlite3.connect(":memory:")
+other.execute("create table big(x)")
+other.execute("insert into big with recursive n(i) as (select 1 union all select i + 1 "
+              "from n where i < 2000) select randomblob(1000) from n")
+grown = apsw.memory_used() - before
+assert grown > 1_000_000, grown
+print(f"one SQLite per process: apsw saw sqlite3's {grown} bytes; ICU upper('straße') = STRASSE")
+other.close()
 con.close()
 print("apsw test OK")
