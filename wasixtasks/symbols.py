@@ -237,11 +237,10 @@ class _Resolver:
                 return self._file(lib)
         return None
 
-    def providers(self, mod: WasmModule, scope: _Scope) -> list[frozenset[str]]:
-        """Export-name sets that can satisfy ``mod``: the interpreter, the module itself and its
-        needed libraries, recursively. A needed library that cannot be found adds nothing
-        (check.shared-libs reports it); the imports it would have supplied show up here."""
-        out = [self.interpreter, _exported_names(mod)]
+    def needed_closure(self, mod: WasmModule, scope: _Scope
+                       ) -> Iterator[tuple[str, _Provider | None]]:
+        """Each library ``mod`` needs, recursively, with its provider (None when it cannot
+        be found: it adds no libraries of its own then)."""
         seen: set[str] = set()
         queue: list[tuple[str, Path | None]] = [
             (n, scope.folder) for n in (mod.dylink.needed if mod.dylink else ())
@@ -249,13 +248,19 @@ class _Resolver:
         while queue:
             name, folder = queue.pop(0)
             lib = self.find(name, scope, folder)
-            if lib is None or lib.where in seen:
+            if lib is not None and lib.where in seen:
                 continue
-            seen.add(lib.where)
-            out.append(lib.exports)
-            queue.extend((n, lib.folder) for n in lib.needed)
-        return out
+            yield name, lib
+            if lib is not None:
+                seen.add(lib.where)
+                queue.extend((n, lib.folder) for n in lib.needed)
 
+    def providers(self, mod: WasmModule, scope: _Scope) -> list[frozenset[str]]:
+        """Export-name sets that can satisfy ``mod``: the interpreter, the module itself and its
+        needed libraries, recursively. A needed library that cannot be found adds nothing
+        (check.shared-libs reports it); the imports it would have supplied show up here."""
+        return [self.interpreter, _exported_names(mod),
+                *(lib.exports for _, lib in self.needed_closure(mod, scope) if lib is not None)]
 
 def _unresolved(
     where: str, mod: WasmModule, providers: list[frozenset[str]], allowed: Sequence[str]
@@ -310,22 +315,14 @@ def _load_interpreter(interpreter: Path) -> frozenset[str]:
     try:
         main = _read_wasm_file(interpreter, "interpreter")
         names = set(_exported_names(main))
-        queue = list(main.dylink.needed if main.dylink else ())
-        seen: set[str] = set()
-        while queue:
-            needed = posixpath.basename(queue.pop(0))
-            if needed in seen:
-                continue
-            seen.add(needed)
-            found = next((d / needed for d in interpreter_lib_dirs(interpreter)
-                          if (d / needed).is_file()), None)
-            if found is None:
+        # the main module's needed libraries are found as a loose module's are, in these folders
+        at_start = _Resolver(frozenset(), interpreter_lib_dirs(interpreter))
+        for needed, lib in at_start.needed_closure(main, _Scope()):
+            if lib is None:
                 raise CheckError(f"interpreter {interpreter.name} needs {needed}, which is not "
                                  f"installed next to it or in {interpreter.parent.parent / 'lib'}",
                                  step=_STEP)
-            lib = _read_wasm_file(found, "library")
-            names |= _exported_names(lib)
-            queue.extend(lib.dylink.needed if lib.dylink else ())
+            names |= lib.exports
         return frozenset(names)
     except WasmFormatError as exc:
         raise CheckError(f"interpreter: {exc.message}", step=_STEP) from exc
