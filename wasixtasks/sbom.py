@@ -4,9 +4,16 @@ Every wheel with compiled code carries ``<dist-info>/sboms/wasixtasks.cdx.json``
 1.6 document. Its components are the libraries of the wheel's build sysroot (the library
 artifacts the build installed there, with their build info ``wasixtasks.json``): name,
 version (and the catalog's, when it differs), the source pin and the source's sha256 or git
-commit, and the linkage: ``static`` (its archive was what the build linked), ``runtime,
-bundled`` (a shared object the wheel needs and carries) or ``runtime, external`` (a shared
-object the wheel needs from the library's tarball, installed next to the interpreter).
+commit, and the linkage: ``static`` (code of its archives is in the wheel's modules),
+``runtime, bundled`` (a shared object the wheel needs and carries), ``runtime, external`` (a
+shared object the wheel needs from the library's tarball, installed next to the interpreter)
+or ``not linked`` (in the build sysroot, as a library of another or one the recipe declares,
+but nothing of it is in the wheel: CycloneDX scope ``excluded``).
+
+Whether an archive was linked is read from the wheel itself: wasm-ld keeps the name of every
+function it links in the module's ``name`` section, and an archive's symbol index lists the
+symbols it defines. Names of the C++ standard library are left out of the comparison
+(header-only templates are instantiated into many archives and modules alike).
 
 :func:`verify_wheel_sbom` checks a wheel's SBOM against what the build used: the library
 tarballs in artifacts/ (version, pin, source hash, which are inputs of the wheel's build), the
@@ -24,11 +31,12 @@ import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from . import __version__
 from .checks import is_shared_object, wheel_modules
 from .layout import LIBDIR, PREFIX
+from .wasm import defined_function_names
 
 #: where the document lives, relative to the wheel's .dist-info folder (PEP 770)
 SBOM_NAME = "sboms/wasixtasks.cdx.json"
@@ -39,6 +47,14 @@ INFO_DIR = PurePosixPath(PREFIX.lstrip("/")) / "share" / "wasixtasks"
 
 _SHA256 = re.compile(r"#sha256=([0-9a-f]{64})")
 _COMMIT = re.compile(r"^git:.*@([0-9a-f]{40})$")
+#: mangled names of the C++ standard library (std::, std::__2::): header templates
+#: instantiated in every C++ archive and module, so they tell nothing of what was linked
+_STD_NAMES = re.compile(r"^_Z(?:T[VIS])?N?K?St")
+
+STATIC, BUNDLED, EXTERNAL, NOT_LINKED = ("static", "runtime, bundled", "runtime, external",
+                                         "not linked")
+#: the linkage when the wheel's modules carry no function names (linked with --strip-all)
+UNKNOWN = "static or not linked (the modules have no name section)"
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,8 @@ class Library:
     catalog_version: str | None
     #: the sonames of its shared objects (empty: static archives only)
     sonames: frozenset[str]
+    #: the symbols its static archives define, less the C++ standard library's
+    symbols: frozenset[str] = frozenset()
 
     @property
     def source_sha256(self) -> str | None:
@@ -63,7 +81,31 @@ class Library:
         return found.group(1) if found else None
 
 
-def _library(info: dict[str, Any], files: list[str]) -> Library:
+def archive_symbols(f: IO[bytes]) -> set[str]:
+    """The symbols the index of an ``ar`` archive lists (GNU format, as llvm-ar writes it;
+    wasm-ld links no archive without one). Reads the index only. An archive without an index
+    gives an empty set."""
+    magic = f.read(8)
+    if magic not in (b"!<arch>\n", b"!<thin>\n"):
+        raise ValueError("not an ar archive")
+    header = f.read(60)
+    if len(header) < 60 or header[58:60] != b"`\n":
+        return set()
+    member, size = header[:16].rstrip(b" "), int(header[48:58].decode().strip() or 0)
+    width = {b"/": 4, b"/SYM64/": 8}.get(member)
+    if width is None:
+        return set()
+    table = f.read(size)
+    count = int.from_bytes(table[:width], "big")
+    strings = table[width * (count + 1):]
+    return {n.decode("utf-8", "replace") for n in strings.split(b"\0")[:count] if n}
+
+
+def _is_archive(name: str) -> bool:
+    return name.startswith(LIBDIR.lstrip("/") + "/") and name.endswith(".a")
+
+
+def _library(info: dict[str, Any], files: list[str], symbols: set[str]) -> Library:
     source = info.get("source")
     pin = source.get("pin") if isinstance(source, dict) else None
     if not isinstance(pin, str) or not isinstance(info.get("name"), str):
@@ -72,7 +114,8 @@ def _library(info: dict[str, Any], files: list[str]) -> Library:
                         if f.startswith(LIBDIR.lstrip("/") + "/") and is_shared_object(f))
     catalog = info.get("catalog_version")
     return Library(info["name"], str(info.get("version")), pin,
-                   catalog if isinstance(catalog, str) else None, sonames)
+                   catalog if isinstance(catalog, str) else None, sonames,
+                   frozenset(n for n in symbols if not _STD_NAMES.match(n)))
 
 
 def libraries_in_sysroot(sysroot: Path) -> list[Library]:
@@ -82,7 +125,12 @@ def libraries_in_sysroot(sysroot: Path) -> list[Library]:
         files = json.loads(record.read_text()).get("files", [])
         name = record.stem
         info = json.loads((sysroot / INFO_DIR / f"{name}.json").read_text())
-        out.append(_library(info, files))
+        symbols: set[str] = set()
+        for member in files:
+            if _is_archive(member) and (sysroot / member).is_file():
+                with open(sysroot / member, "rb") as f:
+                    symbols |= archive_symbols(f)
+        out.append(_library(info, files, symbols))
     return out
 
 
@@ -97,35 +145,60 @@ def library_of_tarball(tarball: Path) -> Library:
         handle = tf.extractfile(infos[0])
         assert handle is not None
         info = json.loads(handle.read())
-    return _library(info, names)
+        symbols: set[str] = set()
+        for m in tf.getmembers():
+            if m.isfile() and _is_archive(m.name.lstrip("./")):
+                archive = tf.extractfile(m)
+                assert archive is not None
+                symbols |= archive_symbols(archive)
+    return _library(info, names, symbols)
 
 
-def linkage(lib: Library, needed: set[str], bundled: set[str]) -> str:
-    """How a wheel uses ``lib``: statically, or one of its shared objects at runtime."""
-    used = lib.sonames & needed
-    if not used:
-        return "static"
-    return "runtime, bundled" if used <= bundled else "runtime, external"
+@dataclass(frozen=True)
+class WheelUse:
+    """What a wheel's modules use: the shared objects they need, the ones the wheel carries,
+    and the functions they define (None: a module has no function names)."""
+
+    needed: frozenset[str] = frozenset()
+    bundled: frozenset[str] = frozenset()
+    defined: frozenset[str] | None = frozenset()
 
 
-def wheel_needs(wheel: Path) -> tuple[set[str], set[str]]:
-    """The shared objects a wheel's modules need, and the ones it carries itself."""
+def linkage(lib: Library, use: WheelUse) -> str:
+    """How a wheel uses ``lib``: one of its shared objects at runtime, its archives' code
+    linked in, or nothing of it."""
+    used = lib.sonames & use.needed
+    if used:
+        return BUNDLED if used <= use.bundled else EXTERNAL
+    if use.defined is None:
+        return UNKNOWN
+    return STATIC if lib.symbols & use.defined else NOT_LINKED
+
+
+def wheel_use(wheel: Path) -> WheelUse:
+    """What the wasm modules of ``wheel`` need, carry and define."""
     needed: set[str] = set()
     bundled: set[str] = set()
-    for member, mod in wheel_modules(wheel):
-        bundled.add(PurePosixPath(member).name)
-        if mod.dylink is not None:
-            needed.update(mod.dylink.needed)
-    return needed, bundled
+    defined: set[str] | None = set()
+    with zipfile.ZipFile(wheel) as zf:
+        for where, mod in wheel_modules(wheel):  # where: "<wheel>!<member>"
+            member = where.split("!", 1)[1]
+            bundled.add(PurePosixPath(member).name)
+            if mod.dylink is not None:
+                needed.update(mod.dylink.needed)
+            names = defined_function_names(zf.read(member), origin=where)
+            defined = None if names is None or defined is None else defined | names
+    return WheelUse(frozenset(needed), frozenset(bundled),
+                    None if defined is None else frozenset(defined))
 
 
-def make_sbom(project: str, version: str, libraries: list[Library], needed: set[str],
-              bundled: set[str]) -> bytes:
+def make_sbom(project: str, version: str, libraries: list[Library], use: WheelUse) -> bytes:
     """The CycloneDX document (sorted keys, no time or serial number: reproducible)."""
     components = []
     for lib in sorted(libraries, key=lambda x: x.name):
+        how = linkage(lib, use)
         props = [{"name": "wasixtasks:source-pin", "value": lib.pin},
-                 {"name": "wasixtasks:linkage", "value": linkage(lib, needed, bundled)}]
+                 {"name": "wasixtasks:linkage", "value": how}]
         if lib.catalog_version and lib.catalog_version != lib.version:
             props.append({"name": "wasixtasks:catalog-version", "value": lib.catalog_version})
         if lib.source_commit:
@@ -133,7 +206,7 @@ def make_sbom(project: str, version: str, libraries: list[Library], needed: set[
         component: dict[str, Any] = {
             "type": "library", "bom-ref": f"library:{lib.name}", "name": lib.name,
             "version": lib.version, "purl": f"pkg:generic/{lib.name}@{lib.version}",
-            "properties": props,
+            "properties": props, "scope": "excluded" if how == NOT_LINKED else "required",
         }
         if lib.source_sha256:
             component["hashes"] = [{"alg": "SHA-256", "content": lib.source_sha256}]
@@ -187,7 +260,7 @@ def verify_wheel_sbom(wheel: Path, artifacts: Path,
     if expected is not None and sorted(listed) != sorted(expected):
         problems.append(f"{wheel.name}: the SBOM names {sorted(listed)}, but the build linked "
                         f"{sorted(expected)}")
-    needed, bundled = wheel_needs(wheel)
+    use = wheel_use(wheel)
     for name, comp in sorted(listed.items()):
         where = f"{wheel.name}: SBOM component {name}"
         tarball = artifacts / f"{name}.tar.xz"
@@ -206,7 +279,9 @@ def verify_wheel_sbom(wheel: Path, artifacts: Path,
                   ("source pin", props.get("wasixtasks:source-pin"), lib.pin),
                   ("source sha256", hashes.get("SHA-256"), lib.source_sha256),
                   ("source commit", props.get("wasixtasks:source-commit"), lib.source_commit),
-                  ("linkage", props.get("wasixtasks:linkage"), linkage(lib, needed, bundled))]
+                  ("linkage", props.get("wasixtasks:linkage"), linkage(lib, use)),
+                  ("scope", comp.get("scope"),
+                   "excluded" if linkage(lib, use) == NOT_LINKED else "required")]
         for what, said, actual in checks:
             if said != actual:
                 problems.append(f"{where}: {what} {said!r}, but {actual!r} was built "

@@ -31,6 +31,7 @@ __all__ = [
     "Export",
     "Import",
     "WasmModule",
+    "defined_function_names",
     "is_wasm",
     "parse_module",
     "read_module",
@@ -44,6 +45,9 @@ _SECTION_CUSTOM = 0
 _SECTION_IMPORT = 2
 _SECTION_GLOBAL = 6
 _SECTION_EXPORT = 7
+
+_NAME_SECTION = "name"
+_NAME_SUBSECTION_FUNCTIONS = 1
 
 #: External kinds as used by import descriptors and export descriptors.
 _EXTERNAL_KINDS = {0x00: "func", 0x01: "table", 0x02: "memory", 0x03: "global", 0x04: "tag"}
@@ -242,6 +246,55 @@ def _parse(src: Source, origin: str) -> WasmModule:
         custom_sections=tuple(customs),
         global_values=tuple(values),
     )
+
+
+def defined_function_names(data: bytes, *, origin: str = "<bytes>") -> frozenset[str] | None:
+    """The names the ``name`` section gives the functions a module defines (not its imports);
+    None when the module has no function names (linked with ``--strip-all``).
+
+    wasm-ld keeps the names of every function it linked in, static archives' included: what a
+    wheel's SBOM reads to tell the archives a build linked from those it only had at hand.
+    """
+    src = BytesSource(bytes(data))
+    _parse(src, origin)  # the header and every section's bounds, with the usual errors
+    imported = 0
+    names: frozenset[str] | None = None
+    pos = _HEADER_SIZE
+    while pos < src.size:
+        head = Reader(src.read(pos, min(6, src.size - pos)), base=pos, origin=origin,
+                      what="data")
+        section_id = head.byte()
+        length = head.u32()
+        body_start = head.offset
+        body_end = body_start + length
+        if section_id == _SECTION_IMPORT:
+            imports = _imports(_body(src, origin, body_start, length, "import section"))
+            imported = sum(1 for i in imports if i.kind == "func")
+        elif section_id == _SECTION_CUSTOM:
+            name, payload = _custom_section_name(src, origin, body_start, body_end)
+            if name == _NAME_SECTION:
+                names = _function_names(_body(src, origin, payload, body_end - payload,
+                                              "'name' section"), imported)
+        pos = body_end
+    return names
+
+
+def _function_names(r: Reader, imported: int) -> frozenset[str] | None:
+    """The function-names subsection of a ``name`` section, less the imported functions."""
+    while not r.at_end():
+        kind = r.byte()
+        size = r.u32()
+        if kind != _NAME_SUBSECTION_FUNCTIONS:
+            r.skip(size)
+            continue
+        out: set[str] = set()
+        for _ in range(r.u32()):
+            index = r.u32()
+            name = r.name()
+            if index >= imported:
+                out.add(name)
+        return frozenset(out)
+    return None
 
 
 def _body(src: Source, origin: str, start: int, length: int, what: str) -> Reader:

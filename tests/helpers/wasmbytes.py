@@ -110,17 +110,28 @@ def export_section(functions: Iterable[str] = (), *, memory: bool = False) -> by
     return section(7, vec(entries))
 
 
+def name_section(functions: Iterable[tuple[int, str]]) -> bytes:
+    """A ``name`` custom section: a module name subsection, then the function names
+    (index, name), as wasm-ld writes them."""
+    entries = [uleb(index) + name(fn) for index, fn in functions]
+    return custom("name", subsection(0, name("demo")) + subsection(1, vec(entries)))
+
+
 def side_module(
     needed: Iterable[str] = (),
     exports: Iterable[str] = (),
     *,
     dylink: bool = True,
+    defined: Iterable[str] | None = None,
 ) -> bytes:
     """A module shaped like a wasm side module: ``dylink.0`` first (unless ``dylink`` is
-    False), a type section, and an export section exporting ``exports`` as functions."""
+    False), a type section, an export section exporting ``exports`` as functions, and, when
+    ``defined`` is given, a ``name`` section naming them as its functions."""
     parts = [dylink0(needed)] if dylink else []
     parts.append(TYPE_SECTION)
     parts.append(export_section(exports))
+    if defined is not None:
+        parts.append(name_section(enumerate(defined)))
     return module(*parts)
 
 

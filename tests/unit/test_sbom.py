@@ -12,11 +12,15 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.wasmbytes import side_module
 from tests.helpers.wheelfactory import make_wheel
 from wasixtasks.sbom import (
     SBOM_NAME,
     Library,
+    WheelUse,
+    archive_symbols,
     libraries_in_sysroot,
     library_of_tarball,
     linkage,
@@ -56,12 +60,33 @@ def tarball(folder: Path, name: str, version: str, pin: str, files: dict[str, by
     return out
 
 
+def ar_header(member: str, size: int) -> bytes:
+    return (f"{member:<16}{0:<12}{0:<6}{0:<6}{644:<8}{size:<10}".encode() + b"`\n")
+
+
+def ar_archive(symbols: list[str], *, width: int = 4) -> bytes:
+    """A GNU ar archive with a symbol index (as llvm-ar writes it) and one member."""
+    strings = b"".join(s.encode() + b"\0" for s in symbols)
+    offsets = b"".join((8 + 60).to_bytes(width, "big") for _ in symbols)
+    index = len(symbols).to_bytes(width, "big") + offsets + strings
+    index += b"\n" * (len(index) % 2)
+    obj = b"\x00asm\x01\x00\x00\x00"
+    return (b"!<arch>\n" + ar_header("/" if width == 4 else "/SYM64/", len(index)) + index
+            + ar_header("a.o/", len(obj)) + obj)
+
+
+#: what the demo module defines when it links libz.a: zlib's deflate, and a std:: template
+#: instance that every C++ archive defines as well
+ZLIB_CODE = ["deflate", "demo_init", "_ZNSt3__212basic_stringIcEC2Ev"]
+
+
 def libraries(artifacts: Path) -> None:
     tarball(artifacts, "zlib", "1.3.1", f"url:https://zlib.invalid/zlib-1.3.1.tar.gz#sha256={ZLIB_SHA}",
-            {"usr/local/lib/wasm32-wasi/libz.a": b"!<arch>\n"})
+            {"usr/local/lib/wasm32-wasi/libz.a": ar_archive(["deflate", "inflate"])})
     tarball(artifacts, "libpng", "1.6.50",
             f"debian:libpng1.6=1.6.50-1#sha256={PNG_SHA}",
-            {"usr/local/lib/wasm32-wasi/libpng16.a": b"!<arch>\n",
+            {"usr/local/lib/wasm32-wasi/libpng16.a": ar_archive(
+                ["png_read_info", "_ZNSt3__212basic_stringIcEC2Ev"]),
              "usr/local/lib/wasm32-wasi/libpng16.so.16": side_module()}, catalog="1.6.48")
     tarball(artifacts, "google-crc32c", "1.1.2",
             f"git:https://crc32c.invalid/crc32c.git@{CRC_COMMIT}",
@@ -69,8 +94,10 @@ def libraries(artifacts: Path) -> None:
 
 
 def native_wheel(tmp_path: Path, artifacts: Path, needed: list[str],
-                 sbom: bytes | None, bundle: bool = False) -> Path:
-    files = {"demo/__init__.py": b"", "demo/_core.cpython-313-wasm32-wasi.so": side_module(needed)}
+                 sbom: bytes | None, bundle: bool = False,
+                 defined: list[str] | None = ZLIB_CODE) -> Path:
+    module = side_module(needed, defined=defined)
+    files = {"demo/__init__.py": b"", "demo/_core.cpython-313-wasm32-wasi.so": module}
     if bundle:
         files["demo.libs/libpng16.so.16"] = side_module()
     raw = make_wheel(tmp_path / "raw", name="demo", version="1.0", tag="-".join(TAG), files=files)
@@ -78,26 +105,46 @@ def native_wheel(tmp_path: Path, artifacts: Path, needed: list[str],
                        dest_dir=artifacts, extra={SBOM_NAME: sbom} if sbom else None)
 
 
-def sbom_for(artifacts: Path, names: list[str], needed: list[str], bundled: list[str]) -> bytes:
+def sbom_for(artifacts: Path, names: list[str], needed: list[str], bundled: list[str],
+             defined: list[str] | None = ZLIB_CODE) -> bytes:
     libs = [library_of_tarball(artifacts / f"{n}.tar.xz") for n in names]
-    return make_sbom("demo", "1.0", libs, set(needed), set(bundled))
+    use = WheelUse(frozenset(needed), frozenset(bundled),
+                   None if defined is None else frozenset(defined))
+    return make_sbom("demo", "1.0", libs, use)
 
 
 def test_library_of_tarball_reads_the_build_info_and_sonames(tmp_path: Path) -> None:
     libraries(tmp_path)
     png = library_of_tarball(tmp_path / "libpng.tar.xz")
+    # the C++ standard library's names are left out of the archive's symbols
     assert png == Library("libpng", "1.6.50", f"debian:libpng1.6=1.6.50-1#sha256={PNG_SHA}",
-                          "1.6.48", frozenset({"libpng16.so.16"}))
+                          "1.6.48", frozenset({"libpng16.so.16"}), frozenset({"png_read_info"}))
     assert png.source_sha256 == PNG_SHA and png.source_commit is None
     crc = library_of_tarball(tmp_path / "google-crc32c.tar.xz")
     assert crc.source_commit == CRC_COMMIT and crc.source_sha256 is None
+    assert crc.symbols == frozenset()  # an archive without an index
+
+
+def test_archive_symbols_read_the_index() -> None:
+    for width in (4, 8):
+        data = ar_archive(["deflate", "inflate"], width=width)
+        assert archive_symbols(io.BytesIO(data)) == {"deflate", "inflate"}
+    assert archive_symbols(io.BytesIO(b"!<arch>\n")) == set()
+    no_index = b"!<arch>\n" + ar_header("a.o/", 8) + b"\x00asm\x01\x00\x00\x00"
+    assert archive_symbols(io.BytesIO(no_index)) == set()
+    with pytest.raises(ValueError, match="not an ar archive"):
+        archive_symbols(io.BytesIO(b"\x7fELF"))
 
 
 def test_linkage() -> None:
-    png = Library("libpng", "1", "p", None, frozenset({"libpng16.so.16"}))
-    assert linkage(png, set(), set()) == "static"
-    assert linkage(png, {"libpng16.so.16"}, {"libpng16.so.16"}) == "runtime, bundled"
-    assert linkage(png, {"libpng16.so.16"}, set()) == "runtime, external"
+    png = Library("libpng", "1", "p", None, frozenset({"libpng16.so.16"}),
+                  frozenset({"png_read_info"}))
+    so = frozenset({"libpng16.so.16"})
+    assert linkage(png, WheelUse(defined=frozenset({"png_read_info", "main"}))) == "static"
+    assert linkage(png, WheelUse(defined=frozenset({"main"}))) == "not linked"
+    assert linkage(png, WheelUse(so, so)) == "runtime, bundled"
+    assert linkage(png, WheelUse(so, frozenset())) == "runtime, external"
+    assert linkage(png, WheelUse(defined=None)).startswith("static or not linked")
 
 
 def test_the_document_is_cyclonedx_and_reproducible(tmp_path: Path) -> None:
@@ -111,8 +158,12 @@ def test_the_document_is_cyclonedx_and_reproducible(tmp_path: Path) -> None:
     assert list(comps) == ["google-crc32c", "libpng", "zlib"]
     assert comps["libpng"]["hashes"] == [{"alg": "SHA-256", "content": PNG_SHA}]
     props = {p["name"]: p["value"] for p in comps["libpng"]["properties"]}
+    # the module defines none of libpng's functions: in the sysroot, not linked
     assert props == {"wasixtasks:source-pin": f"debian:libpng1.6=1.6.50-1#sha256={PNG_SHA}",
-                     "wasixtasks:linkage": "static", "wasixtasks:catalog-version": "1.6.48"}
+                     "wasixtasks:linkage": "not linked", "wasixtasks:catalog-version": "1.6.48"}
+    assert comps["libpng"]["scope"] == "excluded"
+    zlib_props = {p["name"]: p["value"] for p in comps["zlib"]["properties"]}
+    assert (zlib_props["wasixtasks:linkage"], comps["zlib"]["scope"]) == ("static", "required")
     crc_props = {p["name"]: p["value"] for p in comps["google-crc32c"]["properties"]}
     assert crc_props["wasixtasks:source-commit"] == CRC_COMMIT
     assert "hashes" not in comps["google-crc32c"]
@@ -167,6 +218,24 @@ def test_an_edited_sbom_fails(tmp_path: Path) -> None:
     assert "source sha256" in verify_wheel_sbom(digest, artifacts)[0]
     link = edited(wheel, {'"value": "static"': '"value": "runtime, bundled"'})
     assert "linkage 'runtime, bundled', but 'static'" in verify_wheel_sbom(link, artifacts)[0]
+    # a library the build had but did not link cannot be claimed as linked, nor its scope
+    claimed = edited(wheel, {'"value": "not linked"': '"value": "static"'})
+    assert verify_wheel_sbom(claimed, artifacts) == [
+        f"{claimed.name}: SBOM component libpng: linkage 'static', but 'not linked' was built "
+        "(libpng.tar.xz, the wheel's modules)"]
+    scope = edited(wheel, {'"scope": "excluded"': '"scope": "required"'})
+    assert "scope 'required', but 'excluded'" in verify_wheel_sbom(scope, artifacts)[0]
+
+
+def test_modules_without_function_names_leave_the_linkage_open(tmp_path: Path) -> None:
+    artifacts = tmp_path / "artifacts"
+    libraries(artifacts)
+    sbom = sbom_for(artifacts, ["zlib"], [], [], defined=None)
+    wheel = native_wheel(tmp_path, artifacts, [], sbom, defined=None)
+    assert verify_wheel_sbom(wheel, artifacts) == []
+    comp = json.loads(sbom)["components"][0]
+    assert {p["value"] for p in comp["properties"]} >= {
+        "static or not linked (the modules have no name section)"}
 
 
 def test_a_missing_or_incomplete_sbom_fails(tmp_path: Path) -> None:
@@ -190,6 +259,11 @@ def test_libraries_in_sysroot_follow_the_install_records(tmp_path: Path) -> None
     records = sysroot / ".wasixtasks/installed"
     records.mkdir(parents=True)
     (records / "libpng.json").write_text(json.dumps({"name": "libpng", "files": [
-        "usr/local/lib/wasm32-wasi/libpng16.so.16", "usr/local/include/png.h"]}))
+        "usr/local/lib/wasm32-wasi/libpng16.so.16", "usr/local/lib/wasm32-wasi/libpng16.a",
+        "usr/local/include/png.h"]}))
+    lib = sysroot / "usr/local/lib/wasm32-wasi"
+    lib.mkdir(parents=True)
+    (lib / "libpng16.a").write_bytes(ar_archive(["png_read_info"]))
     assert libraries_in_sysroot(sysroot) == [
-        Library("libpng", "1.6.50", f"x#sha256={PNG_SHA}", None, frozenset({"libpng16.so.16"}))]
+        Library("libpng", "1.6.50", f"x#sha256={PNG_SHA}", None, frozenset({"libpng16.so.16"}),
+                frozenset({"png_read_info"}))]

@@ -21,6 +21,7 @@ from tests.helpers.wasmbytes import (
     imp,
     module,
     name,
+    name_section,
     padded_uleb,
     section,
     sleb,
@@ -35,6 +36,7 @@ from wasixtasks.wasm import (
     Export,
     Import,
     WasmModule,
+    defined_function_names,
     is_wasm,
     parse_module,
     read_module,
@@ -315,6 +317,30 @@ def test_unicode_names() -> None:
     m = parse_module(data)
     assert m.imports == (Import("énv", "ƒ", "func"),)
     assert m.exports == (Export("ü", "func"),)
+
+
+def test_defined_function_names_leave_out_the_imports() -> None:
+    imports = section(2, vec([imp("env", "malloc", func_desc()), imp("env", "g", b"\x03\x7f\x00"),
+                              imp("env", "free", func_desc())]))
+    # functions 0 and 1 are the imports (globals do not count); wasm-ld names them too
+    names = name_section([(0, "malloc"), (1, "free"), (2, "png_read_info"), (3, "main")])
+    data = module(TYPE_SECTION, imports, names)
+    assert defined_function_names(data) == frozenset({"png_read_info", "main"})
+    # other subsections (locals, 2) before the function names are skipped
+    other = custom("name", subsection(2, b"\x00") + subsection(1, vec([uleb(0) + name("f")])))
+    assert defined_function_names(module(TYPE_SECTION, other)) == frozenset({"f"})
+
+
+def test_a_module_without_function_names_says_so() -> None:
+    assert defined_function_names(module(TYPE_SECTION)) is None
+    assert defined_function_names(module(custom("name", subsection(0, name("m"))))) is None
+
+
+def test_defined_function_names_of_a_bad_module_raise() -> None:
+    with pytest.raises(WasmFormatError, match="truncated"):
+        defined_function_names(module(custom("name", subsection(1, vec([uleb(0)])))))
+    with pytest.raises(WasmFormatError, match="bad magic"):
+        defined_function_names(b"\x7fELF\x02\x01\x01\x00")
 
 
 def test_read_module_matches_parse_module(tmp_path: Path) -> None:

@@ -17,6 +17,13 @@ from ..sysroot import library_closure
 from ..wheels import wheel_project
 
 
+def _linkage(component: dict[str, object]) -> str:
+    props = component.get("properties")
+    found = [p.get("value") for p in props if isinstance(p, dict)
+             and p.get("name") == "wasixtasks:linkage"] if isinstance(props, list) else []
+    return str(found[0]) if found else "?"
+
+
 def check_sboms(engine: Engine, target: Path, libraries: Path) -> None:
     """One line per native wheel; raise on the first problem after all are listed."""
     wheels = sorted(target.glob("*.whl")) if target.is_dir() else [target]
@@ -40,7 +47,7 @@ def check_sboms(engine: Engine, target: Path, libraries: Path) -> None:
             problems += found
             continue
         doc = read_wheel_sbom(wheel) or {}
-        names = [str(comp.get("name")) for comp in doc.get("components", [])]
+        names = [f"{comp.get('name')} ({_linkage(comp)})" for comp in doc.get("components", [])]
         console(f"{wheel.name}: SBOM verified: "
                 + (", ".join(names) if names else "links no catalog library"))
     console(f"{checked} native wheel(s) checked, {len(problems)} SBOM problem(s)")

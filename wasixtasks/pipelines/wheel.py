@@ -28,7 +28,7 @@ from ..stages.wheel import WheelBuild, WheelContext
 from ..sysroot import assemble
 from ..toolchain.env import build_env, path_map
 from ..toolchain.model import TargetPython
-from ..sbom import SBOM_NAME, libraries_in_sysroot, make_sbom, wheel_needs
+from ..sbom import SBOM_NAME, libraries_in_sysroot, make_sbom, wheel_use
 from ..wheels import inspect_wheel, recipe_wheels, retag_wheel, wheel_project
 from . import stamps
 from .buildinfo import FILE_NAME, build_info
@@ -139,7 +139,7 @@ def check_and_place(ctx: WheelContext, recipe: Recipe, artifacts: Path,
     extra = {FILE_NAME: about} if about else {}
     if not pure_tags:  # PEP 770: the catalog libraries of the build sysroot it was linked with
         libraries = libraries_in_sysroot(ctx.sysroot)
-        extra[SBOM_NAME] = make_sbom(info.name, recipe.version, libraries, *wheel_needs(wheels[0]))
+        extra[SBOM_NAME] = make_sbom(info.name, recipe.version, libraries, wheel_use(wheels[0]))
         ctx.log.info(f"SBOM: {len(libraries)} librar{'y' if len(libraries) == 1 else 'ies'}"
                      + (f" ({', '.join(lib.name for lib in libraries)})" if libraries else ""))
     final = retag_wheel(wheels[0], python_tag=python_tag, abi_tag=abi, platform_tag=platform,
