@@ -1,5 +1,6 @@
 """Pillow: setuptools with its own build backend; the C codecs link libjpeg-turbo, libtiff,
-libwebp, openjpeg and zlib statically (PNG and GIF are Pillow's own code over zlib)."""
+libwebp, openjpeg and zlib statically (PNG and GIF are Pillow's own code over zlib). The
+sysroot is the catalog's seven libraries; the wheel's SBOM says which five were linked."""
 
 from wasixtasks.recipe import Sdist, Test, wheel
 from wasixtasks.stages import WheelBuild
@@ -8,10 +9,10 @@ from wasixtasks.stages import WheelBuild
 @wheel(
     version="11.3.0",
     source=Sdist("pillow", sha256="3828ee7586cd0b2091b6209e5ad53e20d0649bbe87164a459d0676e035e8f523"),
-    # the catalog's seven less libpng and giflib: Pillow reads and writes PNG and GIF with
-    # its own code and never looks for either (libpng still comes into the sysroot as a
-    # library of libwebp's tools)
-    libs=["libjpeg-turbo", "libtiff", "libwebp", "openjpeg", "zlib"],
+    # the catalog's seven (the seed's pillow sysroot). Pillow reads and writes PNG and GIF
+    # with its own code and never looks for libpng or giflib: its SBOM names both as in the
+    # sysroot, not linked (CycloneDX scope "excluded"), read from the wheel's own modules
+    libs=["libjpeg-turbo", "libtiff", "libwebp", "openjpeg", "zlib", "libpng", "giflib"],
     # libjpeg-turbo ships side modules too: only its archive may be linked (the recipe
     # removed the unversioned libjpeg.so, so -ljpeg finds libjpeg.a)
     static_libs=True,
