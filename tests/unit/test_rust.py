@@ -1,0 +1,147 @@
+"""Tests of wasixtasks.toolchain.rust: the lock's stand-ins, pyo3's configuration and the
+side-module link of a Rust cdylib. The rustc arguments are the shape rustc 1.95.0 gave for
+pydantic-core's link (README, "Rust packages")."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from wasixtasks.toolchain.rust import (
+    CODEGEN_FLAGS,
+    TARGET,
+    LockedCrate,
+    StandIn,
+    encoded_rustflags,
+    locked_registry_crates,
+    missing_crates,
+    pyo3_config,
+    requested_features,
+    side_module_link,
+)
+
+LOCK = '''
+version = 4
+
+[[package]]
+name = "std"
+version = "0.0.0"
+dependencies = ["dlmalloc", "libc"]
+
+[[package]]
+name = "dlmalloc"
+version = "0.2.11"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "aaaa"
+dependencies = ["cfg-if", "windows-sys 0.60.2"]
+
+[[package]]
+name = "libc"
+version = "0.2.178"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "bbbb"
+
+[[package]]
+name = "windows-sys"
+version = "0.60.2"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "cccc"
+dependencies = ["windows-targets"]
+
+[[package]]
+name = "uuid"
+version = "1.11.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "Could not get crate checksum"
+'''
+
+
+def test_the_registry_crates_of_a_lock() -> None:
+    crates = locked_registry_crates(LOCK)
+    assert [c.folder for c in crates] == ["dlmalloc-0.2.11", "libc-0.2.178", "windows-sys-0.60.2",
+                                          "uuid-1.11.0"]
+    assert crates[0] == LockedCrate("dlmalloc", "0.2.11", "aaaa", ("cfg-if", "windows-sys 0.60.2"))
+    # Debian's placeholder is no checksum
+    assert crates[3].checksum is None
+
+
+def test_missing_crates_are_those_the_source_lacks() -> None:
+    present = ["dlmalloc-0.2.11", "libc-0.2.178", "uuid-1.11.0", "libc-0.2.180"]
+    assert [c.folder for c in missing_crates(LOCK, present)] == ["windows-sys-0.60.2"]
+
+
+def test_requested_features_come_from_every_dependency_table() -> None:
+    manifests = [
+        {"target": {"cfg(windows)": {"dependencies": {"windows-sys": {
+            "version": "0.60", "features": ["Win32_Foundation"]}}}}},
+        {"dependencies": {"windows-sys": {"version": "0.60", "features": ["Win32_System"]},
+                          "libc": "0.2"}},
+        {"dev-dependencies": [{"windows-sys": {"features": ["ignored: not a table"]}}]},
+    ]
+    wanted = requested_features(manifests, ["windows-sys", "rand_core"])
+    assert wanted == {"windows-sys": {"Win32_Foundation", "Win32_System", "ignored: not a table"},
+                      "rand_core": set()}
+
+
+def test_a_stand_in_satisfies_the_lock(tmp_path: Path) -> None:
+    crate = missing_crates(LOCK, [])[2]
+    folder = StandIn(crate, frozenset({"Win32_Foundation"})).write(tmp_path)
+    assert folder == tmp_path / "windows-sys-0.60.2"
+    manifest = tomllib.loads((folder / "Cargo.toml").read_text())
+    assert manifest["package"] == {"name": "windows-sys", "version": "0.60.2", "edition": "2021"}
+    assert manifest["features"] == {"Win32_Foundation": []}
+    # the lock's dependency entries, under a cfg that no target matches
+    assert manifest["target"]["cfg(any())"]["dependencies"] == {
+        "windows-targets": {"version": "*"}}
+    assert json.loads((folder / ".cargo-checksum.json").read_text()) == {
+        "files": {}, "package": "cccc"}
+    assert (folder / "src/lib.rs").read_text().startswith("#![no_std]")
+    pinned = StandIn(missing_crates(LOCK, [])[0]).manifest()
+    assert tomllib.loads(pinned)["target"]["cfg(any())"]["dependencies"]["windows-sys"] == {
+        "version": "=0.60.2"}
+
+
+def test_pyo3_config() -> None:
+    cfg = dict(line.split("=", 1) for line in pyo3_config("3.13").splitlines())
+    assert cfg["version"] == "3.13" and cfg["pointer_width"] == "32"
+    assert cfg["shared"] == "true" and cfg["lib_name"] == "python3.13"
+    with pytest.raises(ValueError, match="not a Python version"):
+        pyo3_config("three")
+
+
+def test_encoded_rustflags_keep_each_flag_whole() -> None:
+    flags = ["--sysroot=/a b/sysroot", *CODEGEN_FLAGS]
+    assert encoded_rustflags(flags).split("\x1f") == flags
+    assert TARGET == "wasm32-wasip1-threads"
+
+
+RUSTC_LINK = [
+    "-flavor", "wasm", "--export", "PyInit__pydantic_core", "-z", "stack-size=1048576",
+    "--stack-first", "--allow-undefined", "--no-demangle", "--import-memory", "--export-memory",
+    "--shared-memory", "--max-memory=1073741824", "t/deps/a.o", "t/deps/b.o",
+    "/s/lib/rustlib/wasm32-wasip1-threads/lib/libpanic_abort-1.rlib", "t/deps/libpyo3-2.rlib",
+    "-L", "/native", "-Lnative=/other", "-l", "c", "-lm", "-l", "sqlite3", "-lzstd",
+    "/s/lib/rustlib/wasm32-wasip1-threads/lib/libcore-3.rlib", "-o", "t/_pydantic_core.wasm",
+    "--gc-sections", "--no-entry", "-O3", "--strip-debug", "--export=extra",
+]
+
+
+def test_rustc_link_becomes_a_side_module_link() -> None:
+    out, args = side_module_link(RUSTC_LINK)
+    assert out == "t/_pydantic_core.wasm"
+    assert args == [
+        "-o", "t/_pydantic_core.wasm", "t/deps/a.o", "t/deps/b.o",
+        "/s/lib/rustlib/wasm32-wasip1-threads/lib/libpanic_abort-1.rlib",
+        "t/deps/libpyo3-2.rlib", "/s/lib/rustlib/wasm32-wasip1-threads/lib/libcore-3.rlib",
+        "-Wl,--export=PyInit__pydantic_core", "-L", "/native", "-Lnative=/other",
+        # libc and libm come from the interpreter; other libraries stay
+        "-lsqlite3", "-lzstd", "-Wl,--gc-sections", "-Wl,--export=extra",
+    ]
+
+
+def test_a_link_without_output_is_refused() -> None:
+    with pytest.raises(ValueError, match="no -o"):
+        side_module_link(["a.o", "-lc"])
