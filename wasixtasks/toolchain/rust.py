@@ -172,7 +172,7 @@ def side_module_link(rustc_args: Sequence[str]) -> tuple[str, list[str]]:
     a stack placed first, the C library linked in) as the arguments of a ``wasix-cc
     -shared`` link: its output, objects, rlibs, archives, search paths, libraries (less
     those the interpreter provides) and exports. Returns (output, arguments after
-    ``-shared``); raises ValueError when there is no ``-o``."""
+    ``-shared``, with ``-Bsymbolic``); raises ValueError when there is no ``-o``."""
     out: str | None = None
     inputs: list[str] = []
     keep: list[str] = []
@@ -203,4 +203,6 @@ def side_module_link(rustc_args: Sequence[str]) -> tuple[str, list[str]]:
         # a side module's own
     if not out:
         raise ValueError("rustc's link has no -o")
-    return out, ["-o", out, *inputs, *keep]
+    # -Bsymbolic: the module's own copies of what it links statically (OpenSSL in
+    # cryptography) must not be bound to the interpreter's copies by the loader
+    return out, ["-o", out, *inputs, *keep, "-Wl,-Bsymbolic"]
