@@ -23,40 +23,27 @@ from wasixtasks.toolchain.rust import (
     side_module_link,
 )
 
-LOCK = '''
-version = 4
+REGISTRY = 'source = "registry+https://github.com/rust-lang/crates.io-index"'
 
-[[package]]
-name = "std"
-version = "0.0.0"
-dependencies = ["dlmalloc", "libc"]
 
-[[package]]
-name = "dlmalloc"
-version = "0.2.11"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-checksum = "aaaa"
-dependencies = ["cfg-if", "windows-sys 0.60.2"]
+def lock_entry(name: str, version: str, checksum: str | None = None,
+               deps: tuple[str, ...] = ()) -> str:
+    """One [[package]] of a Cargo.lock (no checksum: a path crate, no source either)."""
+    lines = ["[[package]]", f'name = "{name}"', f'version = "{version}"']
+    if checksum is not None:
+        lines += [REGISTRY, f'checksum = "{checksum}"']
+    if deps:
+        lines.append("dependencies = [" + ", ".join(f'"{d}"' for d in deps) + "]")
+    return "\n".join(lines) + "\n"
 
-[[package]]
-name = "libc"
-version = "0.2.178"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-checksum = "bbbb"
 
-[[package]]
-name = "windows-sys"
-version = "0.60.2"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-checksum = "cccc"
-dependencies = ["windows-targets"]
-
-[[package]]
-name = "uuid"
-version = "1.11.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-checksum = "Could not get crate checksum"
-'''
+LOCK = "version = 4\n\n" + "\n".join([
+    lock_entry("std", "0.0.0", deps=("dlmalloc", "libc")),
+    lock_entry("dlmalloc", "0.2.11", "aaaa", ("cfg-if", "windows-sys 0.60.2")),
+    lock_entry("libc", "0.2.178", "bbbb"),
+    lock_entry("windows-sys", "0.60.2", "cccc", ("windows-targets",)),
+    lock_entry("uuid", "1.11.0", "Could not get crate checksum"),
+])
 
 
 def test_the_registry_crates_of_a_lock() -> None:
