@@ -7,8 +7,9 @@ including ones without wasm-tools or wabt installed, so the project carries its 
 instead of shelling out to ``wasm-objdump`` or ``wasm-tools print``.
 
 The reader decodes only what the checks need: the import section, the export section, the
-names of custom sections, the ``dylink.0`` (or legacy ``dylink``) section, and the global
-section's constant initial values (for ``__tls_size``). Every other
+names of custom sections, the ``dylink.0`` (or legacy ``dylink``) section, the global
+section's constant initial values (for ``__tls_size``) and, when asked
+(:func:`defined_function_names`), the function names of the ``name`` section. Every other
 section is skipped by its size without being read, so multi-megabyte modules (numpy's) are
 cheap; :func:`read_module` seeks past skipped sections instead of loading the whole file.
 
@@ -154,16 +155,19 @@ def parse_module(data: bytes, *, origin: str = "<bytes>") -> WasmModule:
 
     ``origin`` names the input in error messages (a file path, usually).
     """
-    return _parse(BytesSource(bytes(data)), origin)
+    return _parse(BytesSource(bytes(data)), origin)[0]
 
 
 def read_module(path: Path) -> WasmModule:
     """Like :func:`parse_module` for a file; sections that are not needed are never read."""
     with open(path, "rb") as f:
-        return _parse(FileSource(f, str(path)), str(path))
+        return _parse(FileSource(f, str(path)), str(path))[0]
 
 
-def _parse(src: Source, origin: str) -> WasmModule:
+def _parse(src: Source, origin: str, *,
+           function_names: bool = False) -> tuple[WasmModule, frozenset[str] | None]:
+    """The module, and with ``function_names`` the names of the functions it defines (None:
+    not asked, or no function names in its ``name`` section)."""
     size = src.size
     header = src.read(0, min(size, _HEADER_SIZE))
     if len(header) < 4 or header[:4] != WASM_MAGIC:
@@ -187,6 +191,8 @@ def _parse(src: Source, origin: str) -> WasmModule:
     constants: tuple[int | None, ...] = ()
     dylink: DylinkInfo | None = None
     customs: list[str] = []
+    #: where the ``name`` section's payload is, when function names are asked for
+    names_at: tuple[int, int] | None = None
 
     pos = _HEADER_SIZE
     while pos < size:
@@ -218,6 +224,8 @@ def _parse(src: Source, origin: str) -> WasmModule:
                     what=f"{name!r} section",
                 )
                 dylink = _dylink(body) if name == _DYLINK_SECTION else _legacy_dylink(body)
+            elif name == _NAME_SECTION and function_names:
+                names_at = (payload_start, body_end)
         elif section_id == _SECTION_IMPORT:
             if imports is not None:
                 raise format_error(origin, "second import section", pos)
@@ -239,13 +247,19 @@ def _parse(src: Source, origin: str) -> WasmModule:
         if 0 <= defined < len(constants) and (value := constants[defined]) is not None:
             values.append((name, value))
 
-    return WasmModule(
+    names = None
+    if names_at is not None:  # the import section comes first: its functions are known now
+        start, end = names_at
+        names = _function_names(_body(src, origin, start, end - start, "'name' section"),
+                                sum(1 for i in imports or () if i.kind == "func"))
+    module = WasmModule(
         imports=imports or (),
         exports=exports or (),
         dylink=dylink,
         custom_sections=tuple(customs),
         global_values=tuple(values),
     )
+    return module, names
 
 
 def defined_function_names(data: bytes, *, origin: str = "<bytes>") -> frozenset[str] | None:
@@ -255,28 +269,7 @@ def defined_function_names(data: bytes, *, origin: str = "<bytes>") -> frozenset
     wasm-ld keeps the names of every function it linked in, static archives' included: what a
     wheel's SBOM reads to tell the archives a build linked from those it only had at hand.
     """
-    src = BytesSource(bytes(data))
-    _parse(src, origin)  # the header and every section's bounds, with the usual errors
-    imported = 0
-    names: frozenset[str] | None = None
-    pos = _HEADER_SIZE
-    while pos < src.size:
-        head = Reader(src.read(pos, min(6, src.size - pos)), base=pos, origin=origin,
-                      what="data")
-        section_id = head.byte()
-        length = head.u32()
-        body_start = head.offset
-        body_end = body_start + length
-        if section_id == _SECTION_IMPORT:
-            imports = _imports(_body(src, origin, body_start, length, "import section"))
-            imported = sum(1 for i in imports if i.kind == "func")
-        elif section_id == _SECTION_CUSTOM:
-            name, payload = _custom_section_name(src, origin, body_start, body_end)
-            if name == _NAME_SECTION:
-                names = _function_names(_body(src, origin, payload, body_end - payload,
-                                              "'name' section"), imported)
-        pos = body_end
-    return names
+    return _parse(BytesSource(bytes(data)), origin, function_names=True)[1]
 
 
 def _function_names(r: Reader, imported: int) -> frozenset[str] | None:

@@ -23,7 +23,8 @@ from wasixtasks.toolchain.rust import (
     side_module_link,
 )
 
-REGISTRY = 'source = "registry+https://github.com/rust-lang/crates.io-index"'
+#: a registry source as a lock writes it (the host is a stand-in)
+REGISTRY = 'source = "registry+https://index.invalid/"'
 
 
 def lock_entry(name: str, version: str, checksum: str | None = None,

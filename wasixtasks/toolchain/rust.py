@@ -184,7 +184,7 @@ def side_module_link(rustc_args: Sequence[str]) -> tuple[str, list[str]]:
             keep += ["-L", next(args, "")]
         elif arg.startswith("-L"):
             keep.append(arg)
-        elif arg == "-l" or arg.startswith("-l"):
+        elif arg.startswith("-l"):
             lib = next(args, "") if arg == "-l" else arg[2:]
             if lib not in PROVIDED_BY_INTERPRETER:
                 keep.append("-l" + lib)
