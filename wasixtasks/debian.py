@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .fsutil import atomic_write, locked
-from .recipe import Debian
+from .recipe import Debian, DebPackage
 from .run import Log, run
 
 #: Re-read a suite's Sources index after this many seconds.
@@ -125,17 +125,19 @@ def _debian_suites(codename: str | None) -> set[str]:
     return base
 
 
-def debsrc_stanza(entries: list[AptEntry], suite: str, codename: str | None = None) -> str:
-    """A ``deb-src`` stanza for ``suite`` on the URIs (and key) of the machine's Debian
-    archive (the security archive for ``*-security`` suites). Only entries for this
-    machine's Debian release count: a third-party repository listed first is not Debian."""
+def debsrc_stanza(entries: list[AptEntry], suite: str, codename: str | None = None, *,
+                  kind: str = "deb-src") -> str:
+    """A ``deb-src`` stanza (``kind="deb"``: binary packages) for ``suite`` on the URIs (and
+    key) of the machine's Debian archive (the security archive for ``*-security`` suites).
+    Only entries for this machine's Debian release count: a third-party repository listed
+    first is not Debian."""
     debian = _debian_suites(codename if codename is not None else machine_codename())
     usable = [e for e in entries
               if {"deb", "deb-src"} & set(e.types) and debian & set(e.suites)]
     security = suite.endswith("-security")
     for entry in usable:
         if any(s.endswith("-security") or s.endswith("/updates") for s in entry.suites) == security:
-            lines = ["Types: deb-src", "URIs: " + " ".join(entry.uris), "Suites: " + suite,
+            lines = [f"Types: {kind}", "URIs: " + " ".join(entry.uris), "Suites: " + suite,
                      "Components: " + " ".join(entry.components or ("main",))]
             if entry.signed_by:
                 first, *rest = entry.signed_by.split("\n")
@@ -174,6 +176,52 @@ def _suite_state(work: Path, suite: str, log: Log) -> tuple[Path, list[Path]]:
         run(["apt-get", "-c", str(conf), "-q", "update"], log=log)
         indexes = sorted((state / "lists").glob(f"*_dists_{suite}_*_source_Sources"))
     return conf, indexes
+
+
+_APT_BIN_CONF = _APT_CONF.replace("deb-src.sources", "deb.sources") + """\
+Dir::State::status "/dev/null";
+APT::Architecture "{arch}";
+APT::Architectures {{ "{arch}"; }};
+"""
+
+#: the architecture whose binary packages are fetched (their crate sources are the same for
+#: every architecture; one is pinned)
+BINARY_ARCH = "amd64"
+
+
+def _binary_suite_state(work: Path, suite: str, log: Log) -> Path:
+    """The private apt configuration for binary packages of one suite, index refreshed
+    when old."""
+    state = work / ".apt-bin" / suite
+    for sub in ("lists/partial", "cache/archives/partial", "sources.list.d"):
+        (state / sub).mkdir(parents=True, exist_ok=True)
+    if '"' in str(state):
+        raise SourceError(f"unusable path for apt: {state}")
+    atomic_write(state / "deb.sources", debsrc_stanza(machine_sources(), suite, kind="deb"))
+    conf = atomic_write(state / "apt.conf", _APT_BIN_CONF.format(state=state, arch=BINARY_ARCH))
+    indexes = sorted((state / "lists").glob(f"*_dists_{suite}_*_Packages"))
+    if not indexes or time.time() - min(p.stat().st_mtime for p in indexes) > INDEX_MAX_AGE:
+        run(["apt-get", "-c", str(conf), "-q", "update"], log=log)
+    return conf
+
+
+def fetch_deb(pkg: DebPackage, work: Path, log: Log) -> Path:
+    """Download the binary package ``pkg`` into ``work`` (the first of its suites that has
+    that version); the caller verifies its sha256."""
+    with locked(work / ".lock"):
+        target = work / pkg.filename
+        if target.is_file():
+            return target
+        for suite in pkg.suites:
+            conf = _binary_suite_state(work, suite, log)
+            log.info(f"fetching Debian's {pkg.filename} ({suite})")
+            done = run(["env", "-C", str(work), "apt-get", "-c", str(conf), "-q", "download",
+                        f"{pkg.package}:{pkg.arch}={pkg.version}"], log=log, check=False)
+            if done.returncode == 0 and target.is_file():
+                return target
+    raise SourceError(
+        f"no Debian suite ({', '.join(pkg.suites)}) offers the binary package {pkg.package} "
+        f"{pkg.version} ({pkg.arch})", package=log.package, step=log.step, log=log.path)
 
 
 def _versions_with_orig(index: str, package: str, upstream: str) -> list[tuple[str, str, str]]:
@@ -216,9 +264,15 @@ def _fetch_orig(deb: Debian, work: Path, log: Log, want_sha256: str) -> Path:
         target = work / orig
         if not target.is_file():
             log.info(f"fetching Debian's {orig} (source package {deb.package} {version}, {suite})")
-            run(["env", "-C", str(work), "apt-get", "-c", str(conf), "-q", "source",
-                 "--download-only", "--tar-only", "--only-source", f"{deb.package}={version}"],
-                log=log)
+            # apt may fail on another file of the source package (an orig-extra tarball
+            # the archive no longer serves) after it fetched the one needed here
+            done = run(["env", "-C", str(work), "apt-get", "-c", str(conf), "-q", "source",
+                        "--download-only", "--tar-only", "--only-source",
+                        f"{deb.package}={version}"], log=log, check=False)
+            if done.returncode != 0 and not target.is_file():
+                raise SourceError(f"apt-get source {deb.package}={version} failed (exit "
+                                  f"{done.returncode}) and did not fetch {orig}",
+                                  package=log.package, step=log.step, log=log.path)
         if target.is_file():
             return target
     raise SourceError(

@@ -30,7 +30,7 @@ def source_pin(recipe: Recipe, cfg: Config) -> str:
     override = cfg.overrides.get(recipe.name)
     if override is not None:
         return f"override:{override}:{tree_fingerprint(override)}"
-    return recipe.source.pin()
+    return "\n".join([recipe.source.pin(), *(r.pin() for r in recipe.resources)])
 
 
 def announce_override(recipe: Recipe, cfg: Config, log: Log) -> None:

@@ -121,7 +121,45 @@ class Git:
         return f"git:{self.url}@{self.commit}"
 
 
+@dataclass(frozen=True)
+class DebPackage:
+    """A Debian *binary* package (``.deb``), fetched with ``apt-get download`` and verified
+    by sha256: used as a resource for what Debian ships only built, such as the crate
+    sources of its ``librust-*-dev`` packages (Debian's patches applied)."""
+
+    package: str
+    version: str
+    sha256: str
+    arch: str = "all"
+    suites: tuple[str, ...] = ("trixie", "forky", "sid")
+    #: folders of the package's files used (paths below its root: usr/share/...)
+    subdirs: tuple[str, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        # apt writes an epoch's colon as %3a
+        return f"{self.package}_{self.version.replace(':', '%3a')}_{self.arch}.deb"
+
+    def pin(self) -> str:
+        return (f"deb:{self.package}={self.version}:{self.arch}#sha256={self.sha256}"
+                + _filter_pin(self.subdirs, ()))
+
+
 Source = Url | Sdist | Git | Debian
+
+
+@dataclass(frozen=True)
+class Resource:
+    """An extra pinned source placed into the main source tree before patches apply (as
+    Spack's ``resource()``): crates, bundled third-party code. Each folder of the source's
+    ``subdirs`` goes to ``dest/<its last name>``; a source without ``subdirs`` becomes
+    ``dest`` itself."""
+
+    source: Url | Debian | DebPackage
+    dest: str
+
+    def pin(self) -> str:
+        return f"{self.dest}<-{self.source.pin()}"
 
 
 def _filter_pin(subdirs: tuple[str, ...], exclude: tuple[str, ...]) -> str:
@@ -189,6 +227,8 @@ class Recipe:
     #: why this catalog package is not built here (declared with ``blocked(...)``)
     blocked: str | None = None
     patches: tuple[Path, ...] = field(default=())
+    #: extra sources placed into the tree (``Resource``)
+    resources: tuple[Resource, ...] = ()
 
     @property
     def deps(self) -> tuple[str, ...]:
@@ -268,7 +308,30 @@ def declare(kind: Kind, fn: BuildFn | None, *, name: str | None, version: str, s
             "version", f"{recipe_name}: {version!r} is not a PEP 440 version (wheels need one)")
     if isinstance(source, Debian) and source.sha256 is None:
         raise RecipeDeclarationError("source", f"{recipe_name}: a Debian source needs sha256=")
-    for fld in ("libs", "build_wheels", "host_tools"):
+    resources = fields.get("resources", ())
+    for res in resources:
+        if not isinstance(res, Resource):
+            raise RecipeDeclarationError("resources", f"{recipe_name}: resources must be "
+                                         f"Resource(...) entries, not {res!r}")
+        dest = Path(res.dest)
+        if dest.is_absolute() or ".." in dest.parts or not res.dest.strip():
+            raise RecipeDeclarationError("resources", f"{recipe_name}: resource folder "
+                                         f"{res.dest!r} must be a relative path in the tree")
+        try:
+            if isinstance(res.source, DebPackage):
+                _check_sha(res.source.sha256, f"Debian package {res.source.package}")
+                if not res.source.subdirs:
+                    raise RecipeDeclarationError("resources", f"Debian package "
+                                                 f"{res.source.package} needs subdirs=")
+            else:
+                _check_source(res.source)
+                if isinstance(res.source, Debian) and res.source.sha256 is None:
+                    raise RecipeDeclarationError(
+                        "resources", f"Debian source {res.source.package} needs sha256=")
+        except RecipeDeclarationError as exc:
+            raise RecipeDeclarationError(
+                "resources", f"{recipe_name}: resource {res.dest}: {exc}") from None
+    for fld in ("libs", "build_wheels", "host_tools", "resources"):
         values = fields.get(fld, ())
         if isinstance(values, str):
             raise RecipeDeclarationError(fld, f"{recipe_name}: {fld} must be a list of names")
@@ -290,6 +353,7 @@ def library(
     test: Test | None = None, static_libs: bool = False,
     host_tools: Sequence[str] = (), provides_python: bool = False,
     catalog_version: str | None = None, version_note: str | None = None,
+    resources: Sequence[Resource] = (),
 ) -> Callable[[Callable[[B], None]], Callable[[B], None]]:
     """Declare a C library built into ``pkgs/<name>.lib`` and packed as a sysroot tarball."""
 
@@ -297,7 +361,7 @@ def library(
         declare(Kind.LIBRARY, fn, name=name, version=version, source=source, libs=libs,
                 test=test, static_libs=static_libs, host_tools=host_tools,
                 provides_python=provides_python, catalog_version=catalog_version,
-                version_note=version_note)
+                version_note=version_note, resources=resources)
         return fn
 
     return deco
@@ -325,6 +389,7 @@ def wheel(
     static_libs: bool = False, native: bool | None = None, name: str | None = None,
     dist_name: str | None = None, test: Test | None = None, host_tools: Sequence[str] = (),
     catalog_version: str | None = None, version_note: str | None = None,
+    resources: Sequence[Resource] = (),
 ) -> Callable[[Callable[[B], None]], Callable[[B], None]]:
     """Declare a Python package built from its sdist into a WASIX wheel.
 
@@ -336,7 +401,8 @@ def wheel(
         declare(Kind.WHEEL, fn, name=name, version=version, source=source, libs=libs,
                 build_wheels=build_wheels, static_libs=static_libs, native=native,
                 dist_name=dist_name, test=test, host_tools=host_tools,
-                catalog_version=catalog_version, version_note=version_note)
+                catalog_version=catalog_version, version_note=version_note,
+                resources=resources)
         return fn
 
     return deco

@@ -30,11 +30,11 @@ import pygit2
 from . import pyindex
 from .archive import extract, single_top
 from .config import Config
-from .debian import fetch_orig
+from .debian import fetch_deb, fetch_orig
 from .errors import ChecksumError, SourceError
 from .fsutil import atomic_write, remove_tree, sha256_file
 from .pins import source_pin
-from .recipe import Debian, Git, Recipe, Sdist, Url
+from .recipe import Debian, DebPackage, Git, Recipe, Resource, Sdist, Url
 from .run import Log
 
 #: Author and time of the pristine import commit: fixed so the commit id depends on content only.
@@ -137,6 +137,81 @@ def fetch_debian(deb: Debian, sha256: str, cfg: Config, log: Log) -> Path:
     tmp = orig.with_name(f".{orig.name}.{os.getpid()}.partial")
     shutil.copyfile(orig, tmp)
     return _store(cfg, tmp, sha256, orig.name, f"Debian's {orig.name}", log)
+
+
+def fetch_debian_binary(pkg: DebPackage, cfg: Config, log: Log) -> Path:
+    """The verified ``.deb`` of ``pkg`` (cache, else Debian's archive)."""
+    cached = _cached(cfg, pkg.sha256, log)
+    if cached is not None:
+        return cached
+    got = fetch_deb(pkg, cfg.layout.debian, log)
+    tmp = got.with_name(f".{got.name}.{os.getpid()}.partial")
+    shutil.copyfile(got, tmp)
+    return _store(cfg, tmp, pkg.sha256, got.name, f"Debian's {got.name}", log)
+
+
+def deb_data(deb: Path, dest: Path) -> Path:
+    """Write the data archive (``data.tar.*``) of a ``.deb`` (an ar archive) into ``dest``
+    (a folder); returns its path."""
+    data = deb.read_bytes()
+    if not data.startswith(b"!<arch>\n"):
+        raise SourceError(f"{deb.name}: not a Debian package (no ar header)")
+    pos = 8
+    while pos + 60 <= len(data):
+        name = data[pos:pos + 16].decode("ascii", "replace").strip().rstrip("/")
+        size = int(data[pos + 48:pos + 58].decode("ascii").strip() or 0)
+        body = data[pos + 60:pos + 60 + size]
+        if name.startswith("data.tar"):
+            out = dest / name
+            out.write_bytes(body)
+            return out
+        pos += 60 + size + (size % 2)
+    raise SourceError(f"{deb.name}: no data archive in the package")
+
+
+def place_resource(res: Resource, cfg: Config, top: Path, work: Path, log: Log) -> str:
+    """Fetch ``res``, verify it and put its folders into the tree ``top``; returns where it
+    came from."""
+    source = res.source
+    x = work / "x"
+    remove_tree(work)
+    work.mkdir(parents=True)
+    if isinstance(source, DebPackage):
+        deb = fetch_debian_binary(source, cfg, log)
+        extract(deb_data(deb, work), x)
+        root, origin = x, f"Debian package {source.package} {source.version}"
+        folders = [root / d for d in source.subdirs]
+    else:
+        if isinstance(source, Url):
+            fetched = fetch_url(source, cfg, log)
+            if fetched.substitute:
+                log.warn(f"SOURCE SUBSTITUTE: {fetched.substitute}")
+            path, origin = fetched.path, fetched.substitute or fetched.origin
+        else:
+            assert source.sha256 is not None
+            path = fetch_debian(source, source.sha256, cfg, log)
+            origin = f"Debian {source.package} {source.version}"
+        extract(path, x, subdirs=source.subdirs, exclude=source.exclude)
+        root = single_top(x)
+        folders = [root / d for d in source.subdirs]
+    dest = top / res.dest
+    if not folders:
+        if dest.exists():
+            raise SourceError(f"resource folder {res.dest} already exists in the tree",
+                              package=log.package, step=log.step, log=log.path)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(root, dest)
+    for folder in folders:
+        if not folder.is_dir():
+            raise SourceError(f"{origin} has no folder {folder.relative_to(root)}",
+                              package=log.package, step=log.step, log=log.path)
+        if (dest / folder.name).exists():
+            raise SourceError(f"two resources place {res.dest}/{folder.name}",
+                              package=log.package, step=log.step, log=log.path)
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.move(folder, dest / folder.name)
+    remove_tree(work)
+    return origin
 
 
 def fetch_url(source: Url, cfg: Config, log: Log) -> Fetched:
@@ -330,8 +405,17 @@ def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceSt
             top = single_top(partial / "x")
             origin = fetched.substitute or fetched.origin
             exact = fetched.substitute is None
+        if override is None and recipe.resources:
+            log.info(f"placing {len(recipe.resources)} resources")
+            for res in recipe.resources:
+                placed = place_resource(res, cfg, top, partial / "r", log)
+                log.write(f"resource {res.dest}: {placed}")
         if isinstance(recipe.source, Git) and override is None:
-            commit_id = str(pygit2.Repository(str(top)).head.target)
+            git = pygit2.Repository(str(top))
+            commit_id = str(git.head.target)
+            if recipe.resources:  # the pristine tree is the commit plus its resources
+                commit_id = str(commit_tree(git, f"resources of {recipe.name}\n\n{pin}\n",
+                                            [git.head.peel(pygit2.Commit).id]))
         else:
             repo = pygit2.init_repository(str(top), initial_head="upstream")
             commit_id = str(commit_tree(repo, f"upstream {recipe.name} {recipe.version}\n\n"

@@ -1,4 +1,4 @@
-"""pydantic under the WASIX CPython (once pydantic-core can be built): a model validates and
+"""pydantic under the WASIX CPython, on our pydantic-core wheel: a model validates and
 coerces input, rejects bad input with pydantic-core's errors, and round-trips JSON."""
 
 import pydantic

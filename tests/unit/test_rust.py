@@ -1,20 +1,28 @@
-"""Tests of wasixtasks.toolchain.rust: the lock's stand-ins, pyo3's configuration and the
-side-module link of a Rust cdylib. The rustc arguments are the shape rustc 1.95.0 gave for
-pydantic-core's link (README, "Rust packages")."""
+"""Tests of wasixtasks.toolchain.rust (the lock's stand-ins, pyo3's configuration, the
+side-module link of a Rust cdylib), of the link driver cargo calls
+(wasixtasks.toolchain.rustlink) and of the crate tables of wasixtasks.stages.rust. The rustc
+arguments are the shape rustc 1.95.0 gave for pydantic-core's link (README, "Rust
+packages")."""
 
 from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from wasixtasks.recipe import Debian, DebPackage, Resource
+from wasixtasks.stages.rust import debian_crates, vendored_crates
+from wasixtasks.toolchain.rustlink import expand_response_files
+from wasixtasks.toolchain.rustlink import main as link_main
 from wasixtasks.toolchain.rust import (
     CODEGEN_FLAGS,
     TARGET,
     LockedCrate,
     StandIn,
+    drop_file_checksums,
     encoded_rustflags,
     locked_registry_crates,
     missing_crates,
@@ -96,8 +104,62 @@ def test_pyo3_config() -> None:
     cfg = dict(line.split("=", 1) for line in pyo3_config("3.13").splitlines())
     assert cfg["version"] == "3.13" and cfg["pointer_width"] == "32"
     assert cfg["shared"] == "true" and cfg["lib_name"] == "python3.13"
+    assert "ext_suffix" not in cfg
     with pytest.raises(ValueError, match="not a Python version"):
         pyo3_config("three")
+    # maturin packs the module under the target's suffix
+    with_suffix = pyo3_config("3.13", ext_suffix=".cpython-313-wasm32-wasi.so").splitlines()
+    assert with_suffix[-1] == "ext_suffix=.cpython-313-wasm32-wasi.so"
+
+
+def test_file_checksums_of_a_directory_source_are_dropped(tmp_path: Path) -> None:
+    for name, files in (("libc-0.2.178", {"src/lib.rs": "ab" * 32}), ("cfg-if-1.0.4", {})):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ".cargo-checksum.json").write_text(
+            json.dumps({"files": files, "package": "cd" * 32}))
+    assert drop_file_checksums(tmp_path) == ["libc-0.2.178"]
+    assert json.loads((tmp_path / "libc-0.2.178/.cargo-checksum.json").read_text()) == {
+        "files": {}, "package": "cd" * 32}  # the lock still compares the package's
+    assert drop_file_checksums(tmp_path) == []
+
+
+def test_debian_crate_table() -> None:
+    sha = "e" * 64
+    table = f"""
+    # package version arch sha256 folders
+    librust-radium-dev  1.1.0-1    all   {sha} radium-1.1.0
+    librust-pyo3-dev    0.22.6-3   amd64 {sha} pyo3-0.22.6 pyo3-0.22.6-extra
+    """
+    first, second = debian_crates(table, suites=("trixie",))
+    assert first == Resource(DebPackage("librust-radium-dev", "1.1.0-1", sha, arch="all",
+                                        suites=("trixie",),
+                                        subdirs=("usr/share/cargo/registry/radium-1.1.0",)),
+                             "crates")
+    assert isinstance(second.source, DebPackage) and second.source.arch == "amd64"
+    assert [s.rsplit("/", 1)[1] for s in second.source.subdirs] == [
+        "pyo3-0.22.6", "pyo3-0.22.6-extra"]
+    with pytest.raises(ValueError, match="crate line needs"):
+        debian_crates(f"librust-x-dev 1.0-1 all {sha}")
+    rustc = Debian("rustc", "1.85.1+dfsg1-1", sha, suites=("trixie",))
+    vendored = vendored_crates(rustc, ["uuid-1.11.0"])
+    assert vendored.source == replace(rustc, subdirs=("vendor/uuid-1.11.0",))
+    assert vendored.dest == "crates"
+
+
+def test_the_link_driver_reads_response_files(tmp_path: Path) -> None:
+    rsp = tmp_path / "linker-arguments"
+    rsp.write_text("-o\nout.wasm\nlib.rlib\n")
+    assert expand_response_files(["-flavor", "wasm", f"@{rsp}", "--gc-sections"]) == [
+        "-flavor", "wasm", "-o", "out.wasm", "lib.rlib", "--gc-sections"]
+    # an @ argument that names no file is an argument
+    assert expand_response_files(["@nowhere"]) == ["@nowhere"]
+
+
+def test_the_link_driver_fails_for_rustc_with_a_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # no -o: nothing to link (no process is started); rustc shows our message
+    assert link_main(["wasix-cc"], str(tmp_path / "x.log"), "x", ["lib.rlib"]) == 1
+    assert "wasixtasks rust-link: rustc's link has no -o" in capsys.readouterr().err
 
 
 def test_encoded_rustflags_keep_each_flag_whole() -> None:

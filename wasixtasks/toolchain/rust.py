@@ -1,7 +1,7 @@
 """Rust for WASIX side modules: the parts a Rust extension's build needs besides the C toolchain.
 
-What is here was shown by hand on 2026-12-03 (README, "Rust packages": pydantic-core built
-for WASIX and imported under Wasmer); the engine does not run a Rust build yet. The pieces:
+Used by ``wasixtasks.stages.rust`` (the ``rust-std`` recipe and ``rust.maturin``) and by the
+link driver ``wasixtasks.toolchain.rustlink``. The pieces:
 
 - the target and codegen flags of the standard library and of every crate (position
   independent code for side modules, atomics and shared memory for threads);
@@ -137,10 +137,11 @@ class StandIn:
         return folder
 
 
-def pyo3_config(python_version: str) -> str:
+def pyo3_config(python_version: str, *, ext_suffix: str | None = None) -> str:
     """pyo3's build configuration (``PYO3_CONFIG_FILE``) for the target CPython: an
     extension module for a 32-bit interpreter, linking no libpython (the interpreter
-    provides the C API when it loads the module)."""
+    provides the C API when it loads the module). maturin also needs ``ext_suffix``, the
+    file name ending of the module it packs."""
     major, _, minor = python_version.partition(".")
     if not (major.isdigit() and minor.isdigit()):
         raise ValueError(f"not a Python version: {python_version!r}")
@@ -153,7 +154,22 @@ def pyo3_config(python_version: str) -> str:
         "pointer_width=32",
         "build_flags=",
         "suppress_build_script_link_lines=false",
+        *([f"ext_suffix={ext_suffix}"] if ext_suffix else []),
     ]) + "\n"
+
+
+def drop_file_checksums(source_dir: Path) -> list[str]:
+    """Empty the per-file checksums of every crate of a directory source (keeping the
+    package checksum the lock compares), so patched crates are accepted; the tree itself is
+    pinned by its archive's sha256 and the patches. Returns the crates changed."""
+    changed = []
+    for path in sorted(source_dir.glob("*/.cargo-checksum.json")):
+        data = json.loads(path.read_text())
+        if data.get("files"):
+            data["files"] = {}
+            path.write_text(json.dumps(data, sort_keys=True) + "\n")
+            changed.append(path.parent.name)
+    return changed
 
 
 def encoded_rustflags(flags: Sequence[str]) -> str:
