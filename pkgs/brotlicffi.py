@@ -31,9 +31,6 @@ def brotlicffi(b: WheelBuild) -> None:
     # crossenv patches still make the extension a wasm32 module for the target CPython.
     # `build-python` is crossenv's build-machine interpreter (on PATH in the build
     # environment); --target leaves its own site-packages untouched
-    host = b.source_dir / ".wasixtasks" / "host-packages"
-    b.run("build-python", "-m", "pip", "install",
-          "--disable-pip-version-check", "--no-deps", "--only-binary=:all:",
-          "--target", host, *HOST_REQUIREMENTS)
+    host = b.host_packages(*HOST_REQUIREMENTS)
     # with `wheel` importable, setup.py tags the wheel abi3 (cp313-abi3, as the catalog)
     b.pip_wheel(isolation=False, env={"PYTHONPATH": str(host)})

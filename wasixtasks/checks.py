@@ -105,9 +105,8 @@ def _classify(where: str, mod: WasmModule, bundled_names: set[str], allowed: tup
                         tls_init="__wasix_init_tls" in mod.exported_functions())
 
 
-def wheel_modules(wheel: Path) -> list[tuple[str, WasmModule]]:
-    """Every wasm shared object inside a wheel, parsed."""
-    out: list[tuple[str, WasmModule]] = []
+def wheel_members(wheel: Path) -> Iterator[tuple[str, bytes]]:
+    """Every wasm shared object inside a wheel: ``<wheel>!<member>`` and its bytes."""
     with zipfile.ZipFile(wheel) as zf:
         for name in sorted(zf.namelist()):
             if not is_shared_object(name):
@@ -116,8 +115,12 @@ def wheel_modules(wheel: Path) -> list[tuple[str, WasmModule]]:
             where = f"{wheel.name}!{name}"
             if not is_wasm(data):
                 raise CheckError(f"{where} is not a WebAssembly module", step="check")
-            out.append((where, parse_module(data, origin=where)))
-    return out
+            yield where, data
+
+
+def wheel_modules(wheel: Path) -> list[tuple[str, WasmModule]]:
+    """Every wasm shared object inside a wheel, parsed."""
+    return [(where, parse_module(data, origin=where)) for where, data in wheel_members(wheel)]
 
 
 @dataclass

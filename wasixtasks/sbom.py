@@ -7,13 +7,18 @@ version (and the catalog's, when it differs), the source pin and the source's sh
 commit, and the linkage: ``static`` (code of its archives is in the wheel's modules),
 ``runtime, bundled`` (a shared object the wheel needs and carries), ``runtime, external`` (a
 shared object the wheel needs from the library's tarball, installed next to the interpreter)
-or ``not linked`` (in the build sysroot, as a library of another or one the recipe declares,
-but nothing of it is in the wheel: CycloneDX scope ``excluded``).
+``not linked`` (in the build sysroot, as a library of another or one the recipe declares,
+but nothing of it is in the wheel: CycloneDX scope ``excluded``), or ``headers only`` (a
+library with neither archives nor shared objects, such as rapidjson: its code is compiled
+into whatever includes its headers, which the wheel cannot show).
 
 Whether an archive was linked is read from the wheel itself: wasm-ld keeps the name of every
 function it links in the module's ``name`` section, and an archive's symbol index lists the
-symbols it defines. Names of the C++ standard library are left out of the comparison
-(header-only templates are instantiated into many archives and modules alike).
+symbols it defines (C archives under the libdir, and the rlibs of Rust's standard library).
+Names of the C++ standard library are left out of the comparison (header-only templates are
+instantiated into many archives and modules alike). The name section holds demangled
+names, so C++ and Rust functions match by their C-named symbols only (a Rust wheel's
+``rust-std`` by its compiler builtins such as ``__multi3``).
 
 :func:`verify_wheel_sbom` checks a wheel's SBOM against what the build used: the library
 tarballs in artifacts/ (version, pin, source hash, which are inputs of the wheel's build), the
@@ -34,9 +39,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from . import __version__
-from .checks import is_shared_object, wheel_modules
+from .checks import is_shared_object, wheel_members
 from .layout import LIBDIR, PREFIX
-from .wasm import defined_function_names
+from .wasm import parse_module_and_names
 
 #: where the document lives, relative to the wheel's .dist-info folder (PEP 770)
 SBOM_NAME = "sboms/wasixtasks.cdx.json"
@@ -53,6 +58,9 @@ _STD_NAMES = re.compile(r"^_Z(?:T[VIS])?N?K?St")
 
 STATIC, BUNDLED, EXTERNAL, NOT_LINKED = ("static", "runtime, bundled", "runtime, external",
                                          "not linked")
+HEADERS_ONLY = "headers only"
+#: where Rust's standard library keeps its rlibs (below the prefix; wasixtasks.stages.rust)
+RUSTLIB = PurePosixPath(PREFIX.lstrip("/")) / "lib" / "rustlib"
 #: the linkage when the wheel's modules carry no function names (linked with --strip-all)
 UNKNOWN = "static or not linked (the modules have no name section)"
 
@@ -69,6 +77,8 @@ class Library:
     sonames: frozenset[str]
     #: the symbols its static archives define, less the C++ standard library's
     symbols: frozenset[str] = frozenset()
+    #: it installs archives or shared objects (False: a header-only library)
+    has_code: bool = True
 
     @property
     def source_sha256(self) -> str | None:
@@ -102,7 +112,9 @@ def archive_symbols(f: IO[bytes]) -> set[str]:
 
 
 def _is_archive(name: str) -> bool:
-    return name.startswith(LIBDIR.lstrip("/") + "/") and name.endswith(".a")
+    """A static archive of a library: ``.a`` in the libdir, or a Rust ``.rlib``."""
+    return ((name.startswith(LIBDIR.lstrip("/") + "/") and name.endswith(".a"))
+            or (name.startswith(f"{RUSTLIB}/") and name.endswith(".rlib")))
 
 
 def _library(info: dict[str, Any], files: list[str], symbols: set[str]) -> Library:
@@ -115,7 +127,8 @@ def _library(info: dict[str, Any], files: list[str], symbols: set[str]) -> Libra
     catalog = info.get("catalog_version")
     return Library(info["name"], str(info.get("version")), pin,
                    catalog if isinstance(catalog, str) else None, sonames,
-                   frozenset(n for n in symbols if not _STD_NAMES.match(n)))
+                   frozenset(n for n in symbols if not _STD_NAMES.match(n)),
+                   has_code=bool(sonames) or any(_is_archive(f) for f in files))
 
 
 def libraries_in_sysroot(sysroot: Path) -> list[Library]:
@@ -166,7 +179,9 @@ class WheelUse:
 
 def linkage(lib: Library, use: WheelUse) -> str:
     """How a wheel uses ``lib``: one of its shared objects at runtime, its archives' code
-    linked in, or nothing of it."""
+    linked in, nothing of it, or (a header-only library) whatever includes its headers."""
+    if not lib.has_code:
+        return HEADERS_ONLY
     used = lib.sonames & use.needed
     if used:
         return BUNDLED if used <= use.bundled else EXTERNAL
@@ -180,14 +195,12 @@ def wheel_use(wheel: Path) -> WheelUse:
     needed: set[str] = set()
     bundled: set[str] = set()
     defined: set[str] | None = set()
-    with zipfile.ZipFile(wheel) as zf:
-        for where, mod in wheel_modules(wheel):  # where: "<wheel>!<member>"
-            member = where.split("!", 1)[1]
-            bundled.add(PurePosixPath(member).name)
-            if mod.dylink is not None:
-                needed.update(mod.dylink.needed)
-            names = defined_function_names(zf.read(member), origin=where)
-            defined = None if names is None or defined is None else defined | names
+    for where, data in wheel_members(wheel):  # where: "<wheel>!<member>"
+        bundled.add(PurePosixPath(where.split("!", 1)[1]).name)
+        mod, names = parse_module_and_names(data, origin=where)
+        if mod.dylink is not None:
+            needed.update(mod.dylink.needed)
+        defined = None if names is None or defined is None else defined | names
     return WheelUse(frozenset(needed), frozenset(bundled),
                     None if defined is None else frozenset(defined))
 
@@ -237,7 +250,8 @@ def read_wheel_sbom(wheel: Path) -> dict[str, Any] | None:
     return doc
 
 
-def _properties(component: dict[str, Any]) -> dict[str, str]:
+def component_properties(component: dict[str, Any]) -> dict[str, str]:
+    """The ``properties`` of an SBOM component, by name."""
     return {str(p.get("name")): str(p.get("value")) for p in component.get("properties", [])
             if isinstance(p, dict)}
 
@@ -272,7 +286,7 @@ def verify_wheel_sbom(wheel: Path, artifacts: Path,
         except (ValueError, OSError, tarfile.TarError, lzma.LZMAError) as exc:
             problems.append(f"{where}: {tarball.name}: {exc}")
             continue
-        props = _properties(comp)
+        props = component_properties(comp)
         hashes = {h.get("alg"): h.get("content") for h in comp.get("hashes", [])
                   if isinstance(h, dict)}
         checks = [("version", comp.get("version"), lib.version),

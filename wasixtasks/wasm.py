@@ -33,6 +33,7 @@ __all__ = [
     "Import",
     "WasmModule",
     "defined_function_names",
+    "parse_module_and_names",
     "is_wasm",
     "parse_module",
     "read_module",
@@ -260,6 +261,12 @@ def _parse(src: Source, origin: str, *,
         global_values=tuple(values),
     )
     return module, names
+
+
+def parse_module_and_names(data: bytes, *, origin: str = "<bytes>"
+                           ) -> tuple[WasmModule, frozenset[str] | None]:
+    """:func:`parse_module` and :func:`defined_function_names` in one pass."""
+    return _parse(BytesSource(bytes(data)), origin, function_names=True)
 
 
 def defined_function_names(data: bytes, *, origin: str = "<bytes>") -> frozenset[str] | None:

@@ -19,7 +19,7 @@ import pytest
 
 from tests.helpers.sandbox import Result, clone_project, invoke, statuses
 from wasixtasks.pipelines.stamps import read_stamp
-from wasixtasks.sbom import read_wheel_sbom
+from wasixtasks.sbom import component_properties, read_wheel_sbom
 from wasixtasks.wasm import parse_module
 
 pytestmark = pytest.mark.integration
@@ -93,6 +93,7 @@ def test_the_extension_is_a_side_module_linked_by_wasix_cc(run: Run) -> None:
     sbom = read_wheel_sbom(run.wheel)
     assert sbom is not None
     assert [c["name"] for c in sbom["components"]] == ["rust-std"]
+    assert component_properties(sbom["components"][0])["wasixtasks:linkage"] == "static"
 
 
 def test_the_module_resolves_against_the_interpreter(run: Run) -> None:

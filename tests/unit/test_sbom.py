@@ -21,6 +21,7 @@ from wasixtasks.sbom import (
     Library,
     WheelUse,
     archive_symbols,
+    component_properties,
     libraries_in_sysroot,
     library_of_tarball,
     linkage,
@@ -145,6 +146,31 @@ def test_linkage() -> None:
     assert linkage(png, WheelUse(so, so)) == "runtime, bundled"
     assert linkage(png, WheelUse(so, frozenset())) == "runtime, external"
     assert linkage(png, WheelUse(defined=None)).startswith("static or not linked")
+
+
+def test_rust_rlibs_count_as_archives_and_header_only_libraries_are_said_so(
+        tmp_path: Path) -> None:
+    # Rust's standard library: rlibs under lib/rustlib; a module names its compiler builtins
+    tarball(tmp_path, "rust-std", "1.95.0", f"debian:rustc=1.95.0+dfsg1-2#sha256={PNG_SHA}",
+            {"usr/local/lib/rustlib/wasm32-wasip1-threads/lib/libcompiler_builtins-1.rlib":
+             ar_archive(["__multi3", "_RNvCs1_17compiler_builtins3mem"])})
+    rust = library_of_tarball(tmp_path / "rust-std.tar.xz")
+    assert rust.symbols == {"__multi3", "_RNvCs1_17compiler_builtins3mem"} and rust.has_code
+    assert linkage(rust, WheelUse(defined=frozenset({"__multi3", "PyInit__core"}))) == "static"
+    # an rlib anywhere else is not a library's archive
+    tarball(tmp_path, "stray", "1", f"url:https://x.invalid/x.tar.gz#sha256={PNG_SHA}",
+            {"usr/local/share/x/libx.rlib": ar_archive(["__multi3"])})
+    assert library_of_tarball(tmp_path / "stray.tar.xz").symbols == frozenset()
+    # headers only (rapidjson): nothing of it can be seen in a module, whatever it defines
+    tarball(tmp_path, "rapidjson", "1.1.0", f"url:https://x.invalid/r.tar.gz#sha256={PNG_SHA}",
+            {"usr/local/include/rapidjson/document.h": b"// header\n"})
+    headers = library_of_tarball(tmp_path / "rapidjson.tar.xz")
+    assert not headers.has_code
+    for use in (WheelUse(defined=frozenset({"main"})), WheelUse(defined=None)):
+        assert linkage(headers, use) == "headers only"
+    doc = json.loads(make_sbom("demo", "1.0", [headers], WheelUse()))
+    assert doc["components"][0]["scope"] == "required"
+    assert component_properties(doc["components"][0])["wasixtasks:linkage"] == "headers only"
 
 
 def test_the_document_is_cyclonedx_and_reproducible(tmp_path: Path) -> None:

@@ -12,16 +12,9 @@ from ..errors import CheckError
 from ..pipelines.common import Engine
 from ..recipe import Kind
 from ..run import console
-from ..sbom import read_wheel_sbom, verify_wheel_sbom
+from ..sbom import component_properties, read_wheel_sbom, verify_wheel_sbom
 from ..sysroot import library_closure
 from ..wheels import wheel_project
-
-
-def _linkage(component: dict[str, object]) -> str:
-    props = component.get("properties")
-    found = [p.get("value") for p in props if isinstance(p, dict)
-             and p.get("name") == "wasixtasks:linkage"] if isinstance(props, list) else []
-    return str(found[0]) if found else "?"
 
 
 def check_sboms(engine: Engine, target: Path, libraries: Path) -> None:
@@ -47,7 +40,9 @@ def check_sboms(engine: Engine, target: Path, libraries: Path) -> None:
             problems += found
             continue
         doc = read_wheel_sbom(wheel) or {}
-        names = [f"{comp.get('name')} ({_linkage(comp)})" for comp in doc.get("components", [])]
+        names = [f"{comp.get('name')} "
+                 f"({component_properties(comp).get('wasixtasks:linkage', '?')})"
+                 for comp in doc.get("components", [])]
         console(f"{wheel.name}: SBOM verified: "
                 + (", ".join(names) if names else "links no catalog library"))
     console(f"{checked} native wheel(s) checked, {len(problems)} SBOM problem(s)")

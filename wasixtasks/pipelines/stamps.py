@@ -44,7 +44,8 @@ KIND_LOGIC: dict[Kind, tuple[str, ...]] = {
                                "wasixtasks.toolchain.root", "wasixtasks.toolchain.drivers"),
     Kind.WHEEL: _COMMON + ("wasixtasks.pipelines.wheel", "wasixtasks.stages.wheel",
                            "wasixtasks.wheels", "wasixtasks.crossenv", "wasixtasks.checks",
-                           "wasixtasks.sbom"),
+                           "wasixtasks.sbom", "wasixtasks.wasm",
+                           "wasixtasks.wasm_reader"),
 }
 
 _module_hashes: dict[str, str] = {}

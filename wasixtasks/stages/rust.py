@@ -230,8 +230,8 @@ def maturin(b: WheelBuild, *, crates: str = "crates", std: str = "rust-std",
 
     maturin is a build-machine binary: the cross environment's pip, which installs a
     build's requirements for the target, would take its sdist. So the build runs without
-    isolation on a private set of build-machine packages (maturin and
-    ``host_requirements``, binary wheels only), as brotlicffi's does for cffi."""
+    isolation on a private set of build-machine packages (``host_packages``: maturin and
+    ``host_requirements``), as brotlicffi's does for cffi."""
     rust_sysroot = b.sysroot / PREFIX.lstrip("/")
     if not (rust_sysroot / RUSTLIB).is_dir():
         raise _fail(b, f"no Rust standard library in the sysroot: add {std!r} to libs")
@@ -263,9 +263,7 @@ def maturin(b: WheelBuild, *, crates: str = "crates", std: str = "rust-std",
     if features:
         cargo_env["MATURIN_PEP517_ARGS"] = f"--features={','.join(features)}"
     _host_tool(b, "cargo")
-    host = b.source_dir / ".wasixtasks" / "host-packages"
-    b.run("build-python", "-m", "pip", "install", "--disable-pip-version-check", "--no-deps",
-          "--only-binary=:all:", "--target", host, MATURIN, *host_requirements)
+    host = b.host_packages(MATURIN, *host_requirements)
     cargo_env["PATH"] = os.pathsep.join([str(host / "bin"), b.env_value("PATH")])
     cargo_env["PYTHONPATH"] = str(host)
     b.pip_wheel(isolation=False, env={**cargo_env, **(env or {})})

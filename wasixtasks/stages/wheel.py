@@ -62,6 +62,18 @@ class WheelBuild(Build):
         self._ctx.built = True
 
     @stage
+    def host_packages(self, *requirements: str) -> Path:
+        """Install build-machine packages a build runs (binary wheels only, no dependencies
+        pulled in) into a folder of this build, with crossenv's ``build-python`` (the build
+        machine's CPython of the target's version). Returns the folder: put it on
+        ``PYTHONPATH`` for a build without isolation; its programs are in ``bin/``. The cross
+        environment's own pip would install the target's wheels (or sdists) instead."""
+        host = self.source_dir / ".wasixtasks" / "host-packages"
+        self.run("build-python", "-m", "pip", "install", "--disable-pip-version-check",
+                 "--no-deps", "--only-binary=:all:", "--target", host, *requirements)
+        return host
+
+    @stage
     def setuptools(self, *, env: Mapping[str, str] | None = None,
                    config_settings: Mapping[str, ConfigValue] | None = None) -> None:
         """A setuptools (or any PEP 517) package: ``pip wheel`` with isolation."""
