@@ -226,6 +226,13 @@ def fetch_deb(pkg: DebPackage, work: Path, log: Log) -> Path:
 
 def _versions_with_orig(index: str, package: str, upstream: str) -> list[tuple[str, str, str]]:
     """(version, orig file, sha256) of every version of ``package`` with that upstream."""
+    return _versions_with_file(
+        index, package, rf"{re.escape(package)}_{re.escape(upstream)}\.orig\.tar\.[a-z0-9]+")
+
+
+def _versions_with_file(index: str, package: str, pattern: str) -> list[tuple[str, str, str]]:
+    """(version, file, sha256) of every version of ``package`` listing a file whose name
+    matches ``pattern``."""
     found = []
     for block in index.split("\n\n"):
         if not block.lstrip("\n").startswith(f"Package: {package}\n"):
@@ -234,9 +241,7 @@ def _versions_with_orig(index: str, package: str, upstream: str) -> list[tuple[s
             version = " ".join(st.get("version", []))
             for line in st.get("checksums-sha256", []):
                 parts = line.split()
-                if len(parts) == 3 and re.fullmatch(
-                        rf"{re.escape(package)}_{re.escape(upstream)}\.orig\.tar\.[a-z0-9]+",
-                        parts[2]):
+                if len(parts) == 3 and re.fullmatch(pattern, parts[2]):
                     found.append((version, parts[2], parts[0]))
     return found
 
@@ -245,17 +250,29 @@ def fetch_orig(deb: Debian, work: Path, log: Log, *, want_sha256: str) -> Path:
     """Download the orig tarball of ``deb`` into ``work``; the file whose sha256 is
     ``want_sha256``. The exact Debian version is preferred; any version carrying the same
     orig file is accepted (point releases leave the index, their orig stays)."""
+    pattern = rf"{re.escape(deb.package)}_{re.escape(deb.upstream_version)}\.orig\.tar\.[a-z0-9]+"
     with locked(work / ".lock"):
-        return _fetch_orig(deb, work, log, want_sha256)
+        return _fetch_file(deb, work, log, want_sha256, pattern, "--tar-only")
 
 
-def _fetch_orig(deb: Debian, work: Path, log: Log, want_sha256: str) -> Path:
+def fetch_debian_tar(deb: Debian, work: Path, log: Log, *, want_sha256: str) -> Path:
+    """Download the Debian tarball (``debian/``, with its patches) of exactly ``deb``'s
+    version into ``work``: the file whose sha256 is ``want_sha256``."""
+    version = deb.version.split(":", 1)[-1]
+    pattern = rf"{re.escape(deb.package)}_{re.escape(version)}\.debian\.tar\.[a-z0-9]+"
+    with locked(work / ".lock"):
+        # apt calls the Debian tarball of a 3.0 (quilt) package its "diff"
+        return _fetch_file(deb, work, log, want_sha256, pattern, "--diff-only")
+
+
+def _fetch_file(deb: Debian, work: Path, log: Log, want_sha256: str, pattern: str,
+                which: str) -> Path:
     seen: list[str] = []
     for suite in deb.suites:
         conf, indexes = _suite_state(work, suite, log)
         offers = [o for p in indexes
-                  for o in _versions_with_orig(p.read_text(errors="replace"), deb.package,
-                                               deb.upstream_version)]
+                  for o in _versions_with_file(p.read_text(errors="replace"), deb.package,
+                                               pattern)]
         seen += [f"{suite} {v} ({sha[:12]})" for v, _f, sha in offers]
         matching = [o for o in offers if o[2] == want_sha256]
         if not matching:
@@ -267,7 +284,7 @@ def _fetch_orig(deb: Debian, work: Path, log: Log, want_sha256: str) -> Path:
             # apt may fail on another file of the source package (an orig-extra tarball
             # the archive no longer serves) after it fetched the one needed here
             done = run(["env", "-C", str(work), "apt-get", "-c", str(conf), "-q", "source",
-                        "--download-only", "--tar-only", "--only-source",
+                        "--download-only", which, "--only-source",
                         f"{deb.package}={version}"], log=log, check=False)
             if done.returncode != 0 and not target.is_file():
                 raise SourceError(f"apt-get source {deb.package}={version} failed (exit "

@@ -57,6 +57,9 @@ class Debian:
     #: only these folders of the archive are extracted (paths below its top folder)
     subdirs: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: sha256 of the version's ``.debian.tar.*``: the source is then the package as
+    #: ``dpkg-source -x`` unpacks it, the orig with Debian's patches (``debian/patches``)
+    debian_sha256: str | None = None
 
     @property
     def upstream_version(self) -> str:
@@ -65,6 +68,8 @@ class Debian:
 
     def pin(self) -> str:
         parts = f"debian:{self.package}={self.version}#sha256={self.sha256}"
+        if self.debian_sha256:
+            parts += f"#debian={self.debian_sha256}"
         return parts + _filter_pin(self.subdirs, self.exclude)
 
 
@@ -272,6 +277,8 @@ def _check_source(source: object) -> Source:
         return source
     if isinstance(source, Debian):
         _check_sha(source.sha256, f"Debian source {source.package}", optional=True)
+        _check_sha(source.debian_sha256, f"Debian source {source.package}'s debian tarball "
+                   "(debian_sha256=)", optional=True)
         return source
     if isinstance(source, Sdist):
         _check_sha(source.sha256, f"sdist {source.project}")

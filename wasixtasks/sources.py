@@ -30,12 +30,12 @@ import pygit2
 from . import pyindex
 from .archive import extract, single_top
 from .config import Config
-from .debian import fetch_deb, fetch_orig
+from .debian import fetch_deb, fetch_debian_tar, fetch_orig
 from .errors import ChecksumError, SourceError
 from .fsutil import atomic_write, remove_tree, sha256_file
 from .pins import source_pin
 from .recipe import Debian, DebPackage, Git, Recipe, Resource, Sdist, Url
-from .run import Log
+from .run import Log, run
 
 #: Author and time of the pristine import commit: fixed so the commit id depends on content only.
 IMPORT_SIGNATURE = ("wasixtasks", "wasixtasks@localhost")
@@ -148,6 +148,43 @@ def fetch_debian_binary(pkg: DebPackage, cfg: Config, log: Log) -> Path:
     tmp = got.with_name(f".{got.name}.{os.getpid()}.partial")
     shutil.copyfile(got, tmp)
     return _store(cfg, tmp, pkg.sha256, got.name, f"Debian's {got.name}", log)
+
+
+def debian_series(debian_dir: Path) -> list[Path]:
+    """The patches of a Debian source package's ``debian/patches/series``, in order
+    (comments, blank lines and quilt options left out)."""
+    series = debian_dir / "patches" / "series"
+    if not series.is_file():
+        return []
+    out = []
+    for line in series.read_text().splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            out.append(debian_dir / "patches" / words[0])
+    return out
+
+
+def apply_debian_patches(deb: Debian, cfg: Config, top: Path, work: Path, log: Log) -> str:
+    """Unpack ``deb`` as dpkg-source does: its Debian tarball's patches applied to the orig
+    tree ``top`` in series order (with ``patch``, as quilt does). Returns a note for the
+    import commit."""
+    assert deb.debian_sha256 is not None
+    tar = _cached(cfg, deb.debian_sha256, log)
+    if tar is None:
+        got = fetch_debian_tar(deb, cfg.layout.debian, log, want_sha256=deb.debian_sha256)
+        tmp = got.with_name(f".{got.name}.{os.getpid()}.partial")
+        shutil.copyfile(got, tmp)
+        tar = _store(cfg, tmp, deb.debian_sha256, got.name, f"Debian's {got.name}", log)
+    extract(tar, work)
+    patches = debian_series(work / "debian")
+    for patch in patches:
+        if not patch.is_file():
+            raise SourceError(f"{tar.name}: debian/patches/series names {patch.name}, which "
+                              "is not there", package=log.package, step=log.step, log=log.path)
+        run(["patch", "-p1", "--forward", "--no-backup-if-mismatch", "--quiet", "-d", str(top),
+             "-i", str(patch)], log=log)
+    log.info(f"applied Debian's {len(patches)} patch(es) of {deb.package} {deb.version}")
+    return f"with Debian's patches ({tar.name}): " + ", ".join(p.name for p in patches)
 
 
 def deb_data(deb: Path, dest: Path) -> Path:
@@ -405,6 +442,8 @@ def ensure_source(recipe: Recipe, cfg: Config, log: Log) -> tuple[Path, SourceSt
             top = single_top(partial / "x")
             origin = fetched.substitute or fetched.origin
             exact = fetched.substitute is None
+            if isinstance(source, Debian) and source.debian_sha256:
+                origin += " " + apply_debian_patches(source, cfg, top, partial / "d", log)
         if override is None and recipe.resources:
             log.info(f"placing {len(recipe.resources)} resources")
             for res in recipe.resources:

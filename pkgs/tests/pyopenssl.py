@@ -1,4 +1,4 @@
-"""pyopenssl under the WASIX CPython (once cryptography can be built): a key pair, a
+"""pyopenssl under the WASIX CPython, on our cryptography wheel: a key pair, a
 self-signed certificate, and its PEM round trip."""
 
 from OpenSSL import crypto

@@ -276,3 +276,14 @@ def leftovers(root: Path, predicate: Callable[[Path], bool] | None = None) -> li
         if ".partial" in path.name and (predicate is None or predicate(path)):
             found.append(rel.as_posix())
     return found
+
+
+def tar_xz_bytes(files: Mapping[str, bytes]) -> bytes:
+    """A .tar.xz holding ``files`` (member path -> content) as regular files, sorted."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:xz") as tf:
+        for name, data in sorted(files.items()):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()

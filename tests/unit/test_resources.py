@@ -1,12 +1,12 @@
 """Resources: extra pinned sources placed into a recipe's tree (Spack's ``resource()``), used
 for the crates of Rust packages: Debian binary packages (their ``.deb`` data) and folders of
 another source archive. Declaration checks, the pin, fetching a ``.deb`` through apt (faked),
-reading its data archive, and placing folders into the pristine tree."""
+reading its data archive, and placing folders into the pristine tree. Also Debian sources
+with Debian's patches applied (``Debian(debian_sha256=...)``), as dpkg-source unpacks them."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import tarfile
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from tests.helpers.project import add_library, leftovers, tarball_bytes
+from tests.helpers.project import add_library, leftovers, tar_xz_bytes, tarball_bytes
 from wasixtasks import debian, sources
 from wasixtasks.config import Config, load_config
 from wasixtasks.debian import debsrc_stanza, parse_one_line
@@ -49,22 +49,12 @@ def ar_member(name: str, data: bytes) -> bytes:
     return header + data + (b"\n" if len(data) % 2 else b"")
 
 
-def tar_xz(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:xz") as tf:
-        for name, data in sorted(files.items()):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tf.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
 def deb_bytes(files: dict[str, bytes]) -> bytes:
     """A Debian package as dpkg-deb writes one: an ar archive of debian-binary, the control
     archive and the data archive (members named ``./usr/...``)."""
     return (b"!<arch>\n" + ar_member("debian-binary", b"2.0\n")
-            + ar_member("control.tar.xz", tar_xz({"./control": b"Package: x\n"}))
-            + ar_member("data.tar.xz", tar_xz({f"./{k}": v for k, v in files.items()})))
+            + ar_member("control.tar.xz", tar_xz_bytes({"./control": b"Package: x\n"}))
+            + ar_member("data.tar.xz", tar_xz_bytes({f"./{k}": v for k, v in files.items()})))
 
 
 CRATE = {
@@ -275,3 +265,103 @@ def test_a_missing_folder_of_a_resource_is_named(project: Path,
     with pytest.raises(SourceError, match="has no folder usr/share/cargo/registry/radium-9.9.9"):
         place_resource(Resource(pkg, "crates"), cfg, project / "tree", project / "w",
                        new_log(project))
+
+
+# --------------------------------------------------------------------------- Debian's patches
+
+
+def test_the_debian_series_in_order_without_comments_or_options(tmp_path: Path) -> None:
+    (tmp_path / "patches").mkdir()
+    (tmp_path / "patches" / "series").write_text(
+        "# applied in this order\nb-first.patch\n\na-second.patch -p1\n  # off.patch\n")
+    assert sources.debian_series(tmp_path) == [tmp_path / "patches" / "b-first.patch",
+                                               tmp_path / "patches" / "a-second.patch"]
+    assert sources.debian_series(tmp_path / "none") == []
+
+
+class FakeAptSource:
+    """``wasixtasks.debian.run`` replaced: the suite's Sources index lists the orig and the
+    Debian tarball; ``source --tar-only`` writes the orig, ``--diff-only`` the Debian one."""
+
+    def __init__(self, orig: bytes, debian_tar: bytes) -> None:
+        self.files = {"--tar-only": ("foo_1.0.orig.tar.gz", orig),
+                      "--diff-only": ("foo_1.0-2.debian.tar.xz", debian_tar)}
+        self.calls: list[list[str]] = []
+
+    def __call__(self, argv: Sequence[str | os.PathLike[str]], *, log: Log,
+                 check: bool = True, **kwargs: object) -> Completed:
+        args = [os.fspath(a) for a in argv]
+        self.calls.append(args)
+        state = Path(args[args.index("-c") + 1]).parent
+        if args[-1] == "update":
+            lines = "".join(f" {sha(data)} {len(data)} {name}\n"
+                            for name, data in self.files.values())
+            (state / "lists" / f"deb.invalid_debian_dists_{state.name}_main_source_Sources"
+             ).write_text(f"Package: foo\nVersion: 1.0-2\nChecksums-Sha256:\n{lines}")
+        else:
+            name, data = next(v for k, v in self.files.items() if k in args)
+            (Path(args[2]) / name).write_bytes(data)
+        return Completed(0, "")
+
+
+def test_a_debian_source_with_its_patches(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    orig = tarball_bytes("foo-1.0", {"foo.h": "#define FOO 1\n"})
+    debian_tar = tar_xz_bytes({"debian/patches/series": b"second.patch\nfirst.patch\n",
+                         "debian/patches/first.patch": b"--- a/foo.h\n+++ b/foo.h\n",
+                         "debian/patches/second.patch": b"--- a/foo.h\n+++ b/foo.h\n",
+                         "debian/control": b"Source: foo\n"})
+    apt = FakeAptSource(orig, debian_tar)
+    monkeypatch.setattr(debian, "run", apt)
+    monkeypatch.setattr(debian, "machine_sources", lambda apt_etc=Path("/etc/apt"): parse_one_line(
+        "deb http://deb.invalid/debian sid main\n"))
+    patched: list[list[str]] = []
+
+    def fake_patch(argv: Sequence[str], *, log: Log, **kwargs: object) -> Completed:
+        # `patch` itself is not run in unit tests: record what it was given, apply nothing
+        patched.append([os.fspath(a) for a in argv])
+        assert Path(argv[-1]).is_file()
+        return Completed(0, "")
+
+    monkeypatch.setattr(sources, "run", fake_patch)
+    add_library(project, "foo")
+    cfg = load_config(project)
+    deb = Debian("foo", "1.0-2", sha(orig), debian_sha256=sha(debian_tar), suites=("sid",))
+    recipe = replace(Registry.load(cfg).get("foo"), source=deb)
+    src, state = ensure_source(recipe, cfg, new_log(project))
+    assert [c[c.index("--only-source") - 1] for c in apt.calls if "source" in c] == [
+        "--tar-only", "--diff-only"]
+    assert [(c[:5], Path(c[-1]).name) for c in patched] == [
+        (["patch", "-p1", "--forward", "--no-backup-if-mismatch", "--quiet"], "second.patch"),
+        (["patch", "-p1", "--forward", "--no-backup-if-mismatch", "--quiet"], "first.patch")]
+    assert all(c[c.index("-d") + 1] != str(src) for c in patched)  # patched before the move
+    assert state.origin == ("Debian foo 1.0-2 with Debian's patches (foo_1.0-2.debian.tar.xz): "
+                            "second.patch, first.patch")
+    assert state.pin == deb.pin() and f"#debian={sha(debian_tar)}" in state.pin
+    assert not (src / "debian").exists()  # the packaging is not part of the tree
+    assert (cfg.layout.downloads / sha(debian_tar) / "foo_1.0-2.debian.tar.xz").is_file()
+    assert leftovers(project) == []
+
+
+def test_a_series_naming_a_missing_patch_is_an_error(project: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    orig = tarball_bytes("foo-1.0", {"foo.h": "#define FOO 1\n"})
+    debian_tar = tar_xz_bytes({"debian/patches/series": b"gone.patch\n"})
+    monkeypatch.setattr(debian, "run", FakeAptSource(orig, debian_tar))
+    monkeypatch.setattr(debian, "machine_sources", lambda apt_etc=Path("/etc/apt"): parse_one_line(
+        "deb http://deb.invalid/debian sid main\n"))
+    add_library(project, "foo")
+    cfg = load_config(project)
+    deb = Debian("foo", "1.0-2", sha(orig), debian_sha256=sha(debian_tar), suites=("sid",))
+    with pytest.raises(SourceError, match="series names gone.patch, which is not there"):
+        ensure_source(replace(Registry.load(cfg).get("foo"), source=deb), cfg, new_log(project))
+    assert not (project / "pkgs" / "foo.source").exists()
+    assert leftovers(project) == []
+
+
+def test_debian_sha256_is_checked_and_pinned() -> None:
+    with pytest.raises(RecipeDeclarationError, match="debian tarball"):
+        declare(Kind.LIBRARY, None, name="x", version="1",
+                source=Debian("x", "1-1", SHA, debian_sha256="nope"))
+    assert Debian("x", "1-1", SHA, debian_sha256=SHA).pin() == (
+        f"debian:x=1-1#sha256={SHA}#debian={SHA}")

@@ -104,7 +104,8 @@ def test_pyo3_config() -> None:
     cfg = dict(line.split("=", 1) for line in pyo3_config("3.13").splitlines())
     assert cfg["version"] == "3.13" and cfg["pointer_width"] == "32"
     assert cfg["shared"] == "true" and cfg["lib_name"] == "python3.13"
-    assert "ext_suffix" not in cfg
+    assert "ext_suffix" not in cfg and cfg["abi3"] == "false"
+    assert "abi3=true" in pyo3_config("3.13", abi3=True).splitlines()
     with pytest.raises(ValueError, match="not a Python version"):
         pyo3_config("three")
     # maturin packs the module under the target's suffix

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import io
 import json
-import lzma
-import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.project import tar_xz_bytes
 from tests.helpers.wasmbytes import side_module
 from tests.helpers.wheelfactory import make_wheel
 from wasixtasks.sbom import (
@@ -49,15 +48,9 @@ def tarball(folder: Path, name: str, version: str, pin: str, files: dict[str, by
             catalog: str | None = None) -> Path:
     """A library artifact shaped as the library pipeline writes them."""
     members = {**files, f"usr/local/share/wasixtasks/{name}.json": info(name, version, pin, catalog)}
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tf:
-        for member, data in sorted(members.items()):
-            ti = tarfile.TarInfo(member)
-            ti.size = len(data)
-            tf.addfile(ti, io.BytesIO(data))
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{name}.tar.xz"
-    out.write_bytes(lzma.compress(buf.getvalue()))
+    out.write_bytes(tar_xz_bytes(members))
     return out
 
 

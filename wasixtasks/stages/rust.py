@@ -222,7 +222,7 @@ MATURIN = "maturin==1.16.0"
 @stage
 def maturin(b: WheelBuild, *, crates: str = "crates", std: str = "rust-std",
             host_requirements: Sequence[str] = (), features: Sequence[str] = (),
-            env: Mapping[str, str] | None = None) -> None:
+            abi3: bool = False, env: Mapping[str, str] | None = None) -> None:
     """A maturin (pyo3) package: ``pip wheel`` with cargo aimed at WASIX. ``crates`` is the
     folder of the source tree holding the crates (a cargo directory source, placed there
     by the recipe's ``resources``); the standard library comes from the ``std`` library
@@ -231,7 +231,8 @@ def maturin(b: WheelBuild, *, crates: str = "crates", std: str = "rust-std",
     maturin is a build-machine binary: the cross environment's pip, which installs a
     build's requirements for the target, would take its sdist. So the build runs without
     isolation on a private set of build-machine packages (``host_packages``: maturin and
-    ``host_requirements``), as brotlicffi's does for cffi."""
+    ``host_requirements``), as brotlicffi's does for cffi. ``abi3``: the crate uses pyo3's
+    stable ABI (its module is ``.abi3.so``)."""
     rust_sysroot = b.sysroot / PREFIX.lstrip("/")
     if not (rust_sysroot / RUSTLIB).is_dir():
         raise _fail(b, f"no Rust standard library in the sysroot: add {std!r} to libs")
@@ -239,8 +240,9 @@ def maturin(b: WheelBuild, *, crates: str = "crates", std: str = "rust-std",
     if not crate_dir.is_dir():
         raise _fail(b, f"no crate folder {crates!r} in the source: declare the crates as "
                     "resources")
-    pyo3 = b.write("pyo3.cfg", rust.pyo3_config(b.target_python.version,
-                                                ext_suffix=b.target_python.ext_suffix))
+    pyo3 = b.write("pyo3.cfg", rust.pyo3_config(
+        b.target_python.version, abi3=abi3,
+        ext_suffix=".abi3.so" if abi3 else b.target_python.ext_suffix))
     flags = [f"--sysroot={rust_sysroot}", *rust.CODEGEN_FLAGS,
              f"--remap-path-prefix={b.source_dir}=/usr/src/build"]
     triple = rust.TARGET.replace("-", "_")

@@ -137,11 +137,13 @@ class StandIn:
         return folder
 
 
-def pyo3_config(python_version: str, *, ext_suffix: str | None = None) -> str:
+def pyo3_config(python_version: str, *, ext_suffix: str | None = None,
+                abi3: bool = False) -> str:
     """pyo3's build configuration (``PYO3_CONFIG_FILE``) for the target CPython: an
     extension module for a 32-bit interpreter, linking no libpython (the interpreter
     provides the C API when it loads the module). maturin also needs ``ext_suffix``, the
-    file name ending of the module it packs."""
+    file name ending of the module it packs. ``abi3``: the stable ABI (a crate built with
+    pyo3's ``abi3`` feature; its module is ``.abi3.so``)."""
     major, _, minor = python_version.partition(".")
     if not (major.isdigit() and minor.isdigit()):
         raise ValueError(f"not a Python version: {python_version!r}")
@@ -149,7 +151,7 @@ def pyo3_config(python_version: str, *, ext_suffix: str | None = None) -> str:
         "implementation=CPython",
         f"version={major}.{minor}",
         "shared=true",
-        "abi3=false",
+        f"abi3={'true' if abi3 else 'false'}",
         f"lib_name=python{major}.{minor}",
         "pointer_width=32",
         "build_flags=",
