@@ -65,15 +65,15 @@ def one_line_error(result: Result, name: str) -> re.Match[str]:
 
 def _text_file(source: Path) -> Path:
     """A text file at the top of the library's source (or of its one folder, when the
-    recipe takes a subfolder of a bigger tarball: mariadb-connector-c's libmariadb/), to
-    write a stale patch against."""
+    recipe takes a subfolder of a bigger tarball: mariadb-connector-c's libmariadb/; else of
+    its first folder that has one: rust-std's library/), to write a stale patch against."""
     folders = [source]
-    top = [p for p in source.iterdir() if p.name != ".git"]
-    if len(top) == 1 and top[0].is_dir():
-        folders.append(top[0])
+    top = sorted(p for p in source.iterdir() if p.name != ".git")
+    folders += [p for p in top if p.is_dir() and not p.is_symlink()]
     for folder in folders:
         for pattern in ("CMakeLists.txt", "configure.ac", "configure.in", "Makefile.in",
-                        "Makefile", "README*", "LICENSE*", "COPYING*", "*.txt", "*.in", "*.md"):
+                        "Makefile", "README*", "LICENSE*", "COPYING*", "*.txt", "*.in", "*.md",
+                        "Cargo.toml"):
             for path in sorted(folder.glob(pattern)):
                 if path.is_file() and not path.is_symlink():
                     try:
