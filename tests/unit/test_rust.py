@@ -190,8 +190,8 @@ def test_rustc_link_becomes_a_side_module_link() -> None:
         "-Wl,--export=PyInit__pydantic_core", "-L", "/native", "-Lnative=/other",
         # libc and libm come from the interpreter; other libraries stay
         "-lsqlite3", "-lzstd", "-Wl,--gc-sections", "-Wl,--export=extra",
-        # its own copies of what it links, never the interpreter's
-        "-Wl,-Bsymbolic",
+        # its own copies of what it links, never the interpreter's; exported: rustc's list
+        "-Wl,-Bsymbolic", "-Wl,--no-export-dynamic",
     ]
 
 

@@ -70,6 +70,15 @@ def vendored_crates(source: Debian, folders: Sequence[str], *,
                            subdirs=tuple(f"vendor/{f}" for f in folders)), dest)
 
 
+#: modules whose code decides what a Rust build produces besides this one (flags, the link
+#: translation, the linker cargo calls): inputs of every build that uses these helpers
+_RUST_LOGIC = ("wasixtasks.toolchain.rust", "wasixtasks.toolchain.rustlink")
+
+
+def _uses_rust_logic(b: Build) -> None:
+    b._ctx.used_modules.update(_RUST_LOGIC)
+
+
 def _fail(b: Build, message: str, hint: str | None = None) -> ToolchainError:
     return ToolchainError(message, package=b.name, step=b._ctx.log.step, log=b._ctx.log.path,
                           hint=hint)
@@ -156,6 +165,7 @@ def build_std(b: LibBuild, *, release: str) -> None:
     source tree (``library/`` and the crates of ``vendor/`` its lock names), with the build
     machine's rustc, which must be ``release``; install the rlibs as a ``--sysroot``."""
     b.step("rust-std")
+    _uses_rust_logic(b)
     require_rustc(b, release)
     host_root = Path(_output(b, _host_tool(b, "rustc"), "--print", "sysroot").strip())
     work = b.source_dir / ".wasixtasks"
@@ -233,6 +243,7 @@ def maturin(b: WheelBuild, *, crates: str = "crates", std: str = "rust-std",
     isolation on a private set of build-machine packages (``host_packages``: maturin and
     ``host_requirements``), as brotlicffi's does for cffi. ``abi3``: the crate uses pyo3's
     stable ABI (its module is ``.abi3.so``)."""
+    _uses_rust_logic(b)
     rust_sysroot = b.sysroot / PREFIX.lstrip("/")
     if not (rust_sysroot / RUSTLIB).is_dir():
         raise _fail(b, f"no Rust standard library in the sysroot: add {std!r} to libs")

@@ -190,7 +190,8 @@ def side_module_link(rustc_args: Sequence[str]) -> tuple[str, list[str]]:
     a stack placed first, the C library linked in) as the arguments of a ``wasix-cc
     -shared`` link: its output, objects, rlibs, archives, search paths, libraries (less
     those the interpreter provides) and exports. Returns (output, arguments after
-    ``-shared``, with ``-Bsymbolic``); raises ValueError when there is no ``-o``."""
+    ``-shared``, with ``-Bsymbolic`` and ``--no-export-dynamic``); raises ValueError when there
+    is no ``-o``."""
     out: str | None = None
     inputs: list[str] = []
     keep: list[str] = []
@@ -223,4 +224,6 @@ def side_module_link(rustc_args: Sequence[str]) -> tuple[str, list[str]]:
         raise ValueError("rustc's link has no -o")
     # -Bsymbolic: the module's own copies of what it links statically (OpenSSL in
     # cryptography) must not be bound to the interpreter's copies by the loader
-    return out, ["-o", out, *inputs, *keep, "-Wl,-Bsymbolic"]
+    # --no-export-dynamic: wasm-ld exports every global symbol of a shared object by default
+    # (thousands of Rust and OpenSSL names); only the exports rustc names (PyInit_) leave it
+    return out, ["-o", out, *inputs, *keep, "-Wl,-Bsymbolic", "-Wl,--no-export-dynamic"]
