@@ -4,8 +4,8 @@ the first Rust package the project builds (README: "Rust packages").
 Version: 2.27.2, the core of pydantic 2.10.6, not the 2.33.2 the catalog's pydantic 2.11.7
 needs: that one needs pyo3 0.24 and jiter 0.9, which no Debian suite packages (trixie has
 pyo3 0.22, forky 0.28), and cargo runs offline here on Debian's crates. The sdist's
-Cargo.lock names crates.io versions Debian does not have; our patch 0001 replaces it by the
-lock resolved against the crates below (75 crates). Patch 0002 is for the radium crate: its
+Cargo.lock names versions of the public crate registry that Debian does not have; our patch
+0001 replaces it by the lock resolved against the crates below (75 crates). Patch 0002 is for the radium crate: its
 glob import of ``core::sync::atomic::*`` clashes with the ``Atomic`` newer Rust adds there.
 """
 

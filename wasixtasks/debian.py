@@ -162,19 +162,28 @@ Acquire::Languages "none";
 """
 
 
-def _suite_state(work: Path, suite: str, log: Log) -> tuple[Path, list[Path]]:
-    """The private apt configuration of one suite, its index refreshed when old."""
-    state = work / ".apt" / suite
+def _suite_state(work: Path, suite: str, log: Log, *,
+                 binary: bool = False) -> tuple[Path, list[Path]]:
+    """The private apt configuration of one suite (source packages, or ``binary``
+    packages), its index refreshed when old; returns it and the index files."""
+    state = work / (".apt-bin" if binary else ".apt") / suite
     for sub in ("lists/partial", "cache/archives/partial", "sources.list.d"):
         (state / sub).mkdir(parents=True, exist_ok=True)
     if '"' in str(state):
         raise SourceError(f"unusable path for apt: {state}")
-    atomic_write(state / "deb-src.sources", debsrc_stanza(machine_sources(), suite))
-    conf = atomic_write(state / "apt.conf", _APT_CONF.format(state=state))
-    indexes = sorted((state / "lists").glob(f"*_dists_{suite}_*_source_Sources"))
+    if binary:
+        atomic_write(state / "deb.sources", debsrc_stanza(machine_sources(), suite, kind="deb"))
+        conf = atomic_write(state / "apt.conf",
+                            _APT_BIN_CONF.format(state=state, arch=BINARY_ARCH))
+        pattern = f"*_dists_{suite}_*_Packages"
+    else:
+        atomic_write(state / "deb-src.sources", debsrc_stanza(machine_sources(), suite))
+        conf = atomic_write(state / "apt.conf", _APT_CONF.format(state=state))
+        pattern = f"*_dists_{suite}_*_source_Sources"
+    indexes = sorted((state / "lists").glob(pattern))
     if not indexes or time.time() - min(p.stat().st_mtime for p in indexes) > INDEX_MAX_AGE:
         run(["apt-get", "-c", str(conf), "-q", "update"], log=log)
-        indexes = sorted((state / "lists").glob(f"*_dists_{suite}_*_source_Sources"))
+        indexes = sorted((state / "lists").glob(pattern))
     return conf, indexes
 
 
@@ -189,22 +198,6 @@ APT::Architectures {{ "{arch}"; }};
 BINARY_ARCH = "amd64"
 
 
-def _binary_suite_state(work: Path, suite: str, log: Log) -> Path:
-    """The private apt configuration for binary packages of one suite, index refreshed
-    when old."""
-    state = work / ".apt-bin" / suite
-    for sub in ("lists/partial", "cache/archives/partial", "sources.list.d"):
-        (state / sub).mkdir(parents=True, exist_ok=True)
-    if '"' in str(state):
-        raise SourceError(f"unusable path for apt: {state}")
-    atomic_write(state / "deb.sources", debsrc_stanza(machine_sources(), suite, kind="deb"))
-    conf = atomic_write(state / "apt.conf", _APT_BIN_CONF.format(state=state, arch=BINARY_ARCH))
-    indexes = sorted((state / "lists").glob(f"*_dists_{suite}_*_Packages"))
-    if not indexes or time.time() - min(p.stat().st_mtime for p in indexes) > INDEX_MAX_AGE:
-        run(["apt-get", "-c", str(conf), "-q", "update"], log=log)
-    return conf
-
-
 def fetch_deb(pkg: DebPackage, work: Path, log: Log) -> Path:
     """Download the binary package ``pkg`` into ``work`` (the first of its suites that has
     that version); the caller verifies its sha256."""
@@ -213,7 +206,7 @@ def fetch_deb(pkg: DebPackage, work: Path, log: Log) -> Path:
         if target.is_file():
             return target
         for suite in pkg.suites:
-            conf = _binary_suite_state(work, suite, log)
+            conf, _indexes = _suite_state(work, suite, log, binary=True)
             log.info(f"fetching Debian's {pkg.filename} ({suite})")
             done = run(["env", "-C", str(work), "apt-get", "-c", str(conf), "-q", "download",
                         f"{pkg.package}:{pkg.arch}={pkg.version}"], log=log, check=False)

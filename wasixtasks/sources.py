@@ -22,6 +22,7 @@ import os
 import shutil
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,26 +129,27 @@ def _download(url: str, cfg: Config, sha256: str, filename: str, log: Log) -> Pa
     return _store(cfg, tmp, sha256, filename, url, log)
 
 
-def fetch_debian(deb: Debian, sha256: str, cfg: Config, log: Log) -> Path:
-    """The verified orig tarball of ``deb`` with ``sha256`` (cache, else Debian's archive)."""
+def _from_debian(cfg: Config, sha256: str, log: Log, fetch: Callable[[Path], Path]) -> Path:
+    """The verified file with ``sha256``: from the download cache, else fetched by ``fetch``
+    into the Debian work folder (apt's) and stored in the cache."""
     cached = _cached(cfg, sha256, log)
     if cached is not None:
         return cached
-    orig = fetch_orig(deb, cfg.layout.debian, log, want_sha256=sha256)
-    tmp = orig.with_name(f".{orig.name}.{os.getpid()}.partial")
-    shutil.copyfile(orig, tmp)
-    return _store(cfg, tmp, sha256, orig.name, f"Debian's {orig.name}", log)
+    got = fetch(cfg.layout.debian)
+    tmp = got.with_name(f".{got.name}.{os.getpid()}.partial")
+    shutil.copyfile(got, tmp)
+    return _store(cfg, tmp, sha256, got.name, f"Debian's {got.name}", log)
+
+
+def fetch_debian(deb: Debian, sha256: str, cfg: Config, log: Log) -> Path:
+    """The verified orig tarball of ``deb`` with ``sha256`` (cache, else Debian's archive)."""
+    return _from_debian(cfg, sha256, log,
+                        lambda work: fetch_orig(deb, work, log, want_sha256=sha256))
 
 
 def fetch_debian_binary(pkg: DebPackage, cfg: Config, log: Log) -> Path:
     """The verified ``.deb`` of ``pkg`` (cache, else Debian's archive)."""
-    cached = _cached(cfg, pkg.sha256, log)
-    if cached is not None:
-        return cached
-    got = fetch_deb(pkg, cfg.layout.debian, log)
-    tmp = got.with_name(f".{got.name}.{os.getpid()}.partial")
-    shutil.copyfile(got, tmp)
-    return _store(cfg, tmp, pkg.sha256, got.name, f"Debian's {got.name}", log)
+    return _from_debian(cfg, pkg.sha256, log, lambda work: fetch_deb(pkg, work, log))
 
 
 def debian_series(debian_dir: Path) -> list[Path]:
@@ -168,13 +170,10 @@ def apply_debian_patches(deb: Debian, cfg: Config, top: Path, work: Path, log: L
     """Unpack ``deb`` as dpkg-source does: its Debian tarball's patches applied to the orig
     tree ``top`` in series order (with ``patch``, as quilt does). Returns a note for the
     import commit."""
-    assert deb.debian_sha256 is not None
-    tar = _cached(cfg, deb.debian_sha256, log)
-    if tar is None:
-        got = fetch_debian_tar(deb, cfg.layout.debian, log, want_sha256=deb.debian_sha256)
-        tmp = got.with_name(f".{got.name}.{os.getpid()}.partial")
-        shutil.copyfile(got, tmp)
-        tar = _store(cfg, tmp, deb.debian_sha256, got.name, f"Debian's {got.name}", log)
+    want = deb.debian_sha256
+    assert want is not None
+    tar = _from_debian(cfg, want, log,
+                       lambda apt_work: fetch_debian_tar(deb, apt_work, log, want_sha256=want))
     extract(tar, work)
     patches = debian_series(work / "debian")
     for patch in patches:
